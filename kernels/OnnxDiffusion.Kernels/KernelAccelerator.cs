@@ -1,0 +1,90 @@
+using ILGPU;
+using ILGPU.Runtime;
+using ILGPU.Runtime.CPU;
+using ILGPU.Runtime.Cuda;
+
+namespace OnnxDiffusion.Kernels;
+
+/// <summary>
+/// Owns one ILGPU context and accelerator, chosen by <see cref="DeviceKind"/>: CUDA when asked for (or
+/// when auto finds a working device), else the CPU accelerator. The reason for a fallback is kept in
+/// <see cref="Notice"/> so the CLI can print it as one line.
+/// </summary>
+public sealed class KernelAccelerator : IDisposable
+{
+    private KernelAccelerator(Context context, Accelerator accelerator, string? notice)
+    {
+        Context = context;
+        Accelerator = accelerator;
+        Notice = notice;
+    }
+
+    /// <summary>The ILGPU context.</summary>
+    public Context Context { get; }
+
+    /// <summary>The accelerator kernels run on.</summary>
+    public Accelerator Accelerator { get; }
+
+    /// <summary>Why the requested device was not used, or null when it was.</summary>
+    public string? Notice { get; }
+
+    /// <summary>True when kernels run on ILGPU's CPU accelerator.</summary>
+    public bool IsCpu => Accelerator.AcceleratorType == AcceleratorType.CPU;
+
+    /// <summary>A short description, e.g. "ILGPU CPU (2 threads)".</summary>
+    public string Description => IsCpu
+        ? $"ILGPU CPU accelerator ({Environment.ProcessorCount} threads)"
+        : $"ILGPU {Accelerator.AcceleratorType} {Accelerator.Name}";
+
+    /// <summary>Creates the accelerator for the requested kind.</summary>
+    /// <exception cref="InvalidOperationException">CUDA was requested explicitly and cannot be used.</exception>
+    public static KernelAccelerator Create(DeviceKind kind)
+    {
+        var context = Context.Create(b => b.Default().EnableAlgorithms());
+        string? notice = null;
+        if (kind != DeviceKind.Cpu)
+        {
+            string? failure;
+            try
+            {
+                var cuda = context.GetCudaDevices();
+                if (cuda.Count > 0)
+                    return new KernelAccelerator(context, cuda[0].CreateAccelerator(context), null);
+                failure = "no CUDA device found";
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                failure = $"CUDA could not be initialised ({ex.GetType().Name}: {ex.Message})";
+            }
+
+            if (kind == DeviceKind.Cuda)
+            {
+                context.Dispose();
+                throw new InvalidOperationException($"--device cuda: {failure}");
+            }
+            notice = $"device auto: {failure}; using the ILGPU CPU accelerator";
+        }
+        var cpu = context.GetCPUDevice(0).CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel);
+        return new KernelAccelerator(context, cpu, notice);
+    }
+
+    /// <summary>
+    /// Splits a pass over <paramref name="length"/> elements: a few contiguous slices per worker thread on
+    /// the CPU (per-element threads are very slow there), one element per thread on a GPU.
+    /// </summary>
+    public ChunkPlan Plan(long length, int sampleSize)
+    {
+        if (!IsCpu)
+            return new ChunkPlan(length, 1, sampleSize);
+        long slices = Math.Max(1, Environment.ProcessorCount * 4L);
+        int chunk = (int)Math.Max(256, (length + slices - 1) / slices);
+        return new ChunkPlan(length, chunk, sampleSize);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        Accelerator.Dispose();
+        Context.Dispose();
+    }
+}

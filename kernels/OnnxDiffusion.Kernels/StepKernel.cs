@@ -1,0 +1,31 @@
+using ILGPU;
+
+namespace OnnxDiffusion.Kernels;
+
+/// <summary>The fused sampler update (DDPM and DDIM, every prediction type), one pass over a batch, in place on x.</summary>
+public static class StepKernel
+{
+    /// <summary>Kernel body: thread <paramref name="thread"/> updates its slice of x.</summary>
+    public static void Run(Index1D thread, ArrayView<float> x, ArrayView<float> modelOut, ArrayView<long> sampleIds,
+        StepCoefficients c, NoiseKey key, ChunkPlan plan)
+    {
+        long start = (long)thread.X * plan.Chunk;
+        long end = start + plan.Chunk < plan.Length ? start + plan.Chunk : plan.Length;
+        for (long i = start; i < end; i++)
+        {
+            float xt = x[i];
+            float o = modelOut[i];
+            float x0 = c.PredX * xt + c.PredOut * o;
+            if (c.ClipRange > 0f)
+                x0 = x0 > c.ClipRange ? c.ClipRange : (x0 < -c.ClipRange ? -c.ClipRange : x0);
+            float next = c.X0 * x0 + c.X * xt + c.Out * o;
+            if (c.Sigma != 0f)
+            {
+                long b = i / plan.SampleSize;
+                uint e = (uint)(i - b * plan.SampleSize);
+                next += c.Sigma * Philox.Normal(key.Seed, (ulong)sampleIds[b], key.Stream, e);
+            }
+            x[i] = next;
+        }
+    }
+}

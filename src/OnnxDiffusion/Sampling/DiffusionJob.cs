@@ -1,0 +1,32 @@
+namespace OnnxDiffusion.Sampling;
+
+/// <summary>How a run's starting point is made.</summary>
+public enum StartFrom
+{
+    /// <summary>Pure Gaussian noise (generation; strength 1).</summary>
+    Noise,
+
+    /// <summary>The given images, forward-noised to the first timestep (reconstruction / img2img).</summary>
+    Image,
+}
+
+/// <summary>
+/// One batch's work for <see cref="DiffusionLoop"/>: the timesteps to run (high to low), the global sample
+/// ids that key its noise, optional class labels, the seed and η.
+/// </summary>
+/// <param name="Timesteps">Timesteps to run, in order; empty means "return the input unchanged".</param>
+/// <param name="SampleIds">Global id of each sample in the batch (the batch size is its length).</param>
+/// <param name="ClassLabels">One label per sample, or empty for unconditional models.</param>
+/// <param name="Seed">Run seed; with the sample id it determines every noise value.</param>
+/// <param name="Eta">DDIM η (ignored by DDPM).</param>
+/// <param name="Start">Noise or image start.</param>
+public sealed record DiffusionJob(
+    IReadOnlyList<int> Timesteps,
+    ReadOnlyMemory<long> SampleIds,
+    ReadOnlyMemory<long> ClassLabels,
+    ulong Seed,
+    double Eta,
+    StartFrom Start);
+
+/// <summary>Progress of one batch: <see cref="Step"/> of <see cref="Total"/> model calls done.</summary>
+public readonly record struct DiffusionProgress(int Step, int Total);

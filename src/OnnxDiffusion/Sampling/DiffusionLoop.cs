@@ -1,0 +1,135 @@
+using ILGPU;
+using ILGPU.Runtime;
+using OnnxDiffusion.Kernels;
+using OnnxDiffusion.Schedules;
+
+namespace OnnxDiffusion.Sampling;
+
+/// <summary>
+/// Runs reverse diffusion for one batch at a time: optional start noise → for each timestep, the model call
+/// and the sampler's fused kernel. Owns every buffer (sized once for <c>capacity</c> samples) so steps do
+/// not allocate. Knows nothing of files or ONNX: the model is an <see cref="IDenoiser"/>.
+/// Noise for step t of sample id i is keyed by (seed, i, stream = t), so a sample's result does not depend
+/// on which batch or shard it ran in.
+/// </summary>
+public sealed class DiffusionLoop : IDisposable
+{
+    private readonly DiffusionKernels _kernels;
+    private readonly IDenoiser _denoiser;
+    private readonly NoiseSchedule _schedule;
+    private readonly ISampler _sampler;
+    private readonly int _capacity;
+    private readonly int _sampleSize;
+    private readonly float[] _xHost;
+    private readonly float[] _outHost;
+    private readonly long[] _tHost;
+    private readonly int[] _tIntHost;
+    private readonly long[] _idsHost;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> _x;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> _out;
+    private readonly MemoryBuffer1D<long, Stride1D.Dense> _ids;
+    private readonly MemoryBuffer1D<int, Stride1D.Dense> _t;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> _sqrtAbar;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> _sqrtOneMinusAbar;
+
+    /// <summary>Allocates buffers for batches of up to <paramref name="capacity"/> samples.</summary>
+    public DiffusionLoop(DiffusionKernels kernels, IDenoiser denoiser, NoiseSchedule schedule, ISampler sampler, int capacity)
+    {
+        if (capacity < 1)
+            throw new ArgumentOutOfRangeException(nameof(capacity), capacity, "batch capacity must be ≥ 1");
+        _kernels = kernels;
+        _denoiser = denoiser;
+        _schedule = schedule;
+        _sampler = sampler;
+        _capacity = capacity;
+        _sampleSize = denoiser.SampleSize;
+        int n = capacity * _sampleSize;
+        _xHost = new float[n];
+        _outHost = new float[n];
+        _tHost = new long[capacity];
+        _tIntHost = new int[capacity];
+        _idsHost = new long[capacity];
+        var acc = kernels.Device.Accelerator;
+        _x = acc.Allocate1D<float>(n);
+        _out = acc.Allocate1D<float>(n);
+        _ids = acc.Allocate1D<long>(capacity);
+        _t = acc.Allocate1D<int>(capacity);
+        _sqrtAbar = acc.Allocate1D(schedule.SqrtAlphaBar);
+        _sqrtOneMinusAbar = acc.Allocate1D(schedule.SqrtOneMinusAlphaBar);
+    }
+
+    /// <summary>Largest batch this loop accepts.</summary>
+    public int Capacity => _capacity;
+
+    /// <summary>
+    /// Runs one batch. <paramref name="samples"/> holds the batch's images on entry (used when
+    /// <see cref="DiffusionJob.Start"/> is <see cref="StartFrom.Image"/>) and the results on return.
+    /// </summary>
+    public void Run(DiffusionJob job, Span<float> samples, IProgress<DiffusionProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        int b = job.SampleIds.Length;
+        if (b < 1 || b > _capacity)
+            throw new ArgumentException($"batch of {b} samples: expected 1 … {_capacity}", nameof(job));
+        if (!job.ClassLabels.IsEmpty && job.ClassLabels.Length != b)
+            throw new ArgumentException($"{job.ClassLabels.Length} class labels for {b} samples", nameof(job));
+        int n = b * _sampleSize;
+        if (samples.Length != n)
+            throw new ArgumentException($"sample buffer holds {samples.Length} values: expected {n}", nameof(samples));
+        var steps = job.Timesteps;
+        if (steps.Count == 0 && job.Start == StartFrom.Image)
+            return; // strength 0: the image itself, bit for bit
+
+        job.SampleIds.Span.CopyTo(_idsHost);
+        var ids = _ids.View.SubView(0, b);
+        var x = _x.View.SubView(0, n);
+        var output = _out.View.SubView(0, n);
+        ids.CopyFromCPU(ref _idsHost[0], b);
+
+        if (job.Start == StartFrom.Noise || steps.Count == 0)
+        {
+            _kernels.FillNormal(x, ids, _sampleSize, new NoiseKey(job.Seed, NoiseKey.InitialStream));
+        }
+        else
+        {
+            samples.CopyTo(_xHost);
+            x.CopyFromCPU(ref _xHost[0], n);
+            Array.Fill(_tIntHost, steps[0], 0, b);
+            var t = _t.View.SubView(0, b);
+            t.CopyFromCPU(ref _tIntHost[0], b);
+            _kernels.AddNoise(x, t, _sqrtAbar.View, _sqrtOneMinusAbar.View, ids, _sampleSize,
+                new NoiseKey(job.Seed, NoiseKey.InitialStream));
+        }
+
+        var xMem = new Memory<float>(_xHost, 0, n);
+        var outMem = new Memory<float>(_outHost, 0, n);
+        var tMem = new Memory<long>(_tHost, 0, b);
+        for (int i = 0; i < steps.Count; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int ti = steps[i];
+            _kernels.Synchronize();
+            x.CopyToCPU(ref _xHost[0], n);
+            Array.Fill(_tHost, ti, 0, b);
+            _denoiser.Predict(xMem, tMem, job.ClassLabels, outMem);
+            output.CopyFromCPU(ref _outHost[0], n);
+            var c = _sampler.Coefficients(_schedule, ti, Timesteps.Previous(steps, i), job.Eta);
+            _kernels.Step(x, output, ids, _sampleSize, c, new NoiseKey(job.Seed, (uint)ti));
+            progress?.Report(new DiffusionProgress(i + 1, steps.Count));
+        }
+        _kernels.Synchronize();
+        x.CopyToCPU(ref _xHost[0], n);
+        _xHost.AsSpan(0, n).CopyTo(samples);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _x.Dispose();
+        _out.Dispose();
+        _ids.Dispose();
+        _t.Dispose();
+        _sqrtAbar.Dispose();
+        _sqrtOneMinusAbar.Dispose();
+    }
+}

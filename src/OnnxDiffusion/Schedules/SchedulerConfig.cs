@@ -1,0 +1,328 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace OnnxDiffusion.Schedules;
+
+/// <summary>How β_t is laid out over the training timesteps.</summary>
+public enum BetaSchedule
+{
+    /// <summary>β = linspace(β_start, β_end, T).</summary>
+    Linear,
+
+    /// <summary>β = linspace(√β_start, √β_end, T)².</summary>
+    ScaledLinear,
+
+    /// <summary>Nichol &amp; Dhariwal's cosine schedule, β capped at 0.999.</summary>
+    SquaredCosCapV2,
+}
+
+/// <summary>What the network predicts.</summary>
+public enum PredictionType
+{
+    /// <summary>The added noise ε.</summary>
+    Epsilon,
+
+    /// <summary>The velocity v = √ᾱ ε − √(1−ᾱ) x0.</summary>
+    VPrediction,
+
+    /// <summary>The clean sample x0.</summary>
+    Sample,
+}
+
+/// <summary>How inference timesteps are picked from the training timesteps.</summary>
+public enum TimestepSpacing
+{
+    /// <summary>0, r, 2r, … (r = T div N), reversed, plus steps_offset.</summary>
+    Leading,
+
+    /// <summary>round(arange(T, 0, −T/N)) − 1.</summary>
+    Trailing,
+
+    /// <summary>round(linspace(0, T−1, N)), reversed.</summary>
+    Linspace,
+}
+
+/// <summary>DDPM posterior variance choice.</summary>
+public enum VarianceType
+{
+    /// <summary>β̃_t = (1−ᾱ_{t'})/(1−ᾱ_t) · β_t.</summary>
+    FixedSmall,
+
+    /// <summary>β_t.</summary>
+    FixedLarge,
+}
+
+/// <summary>
+/// The scheduler settings, read from and written to diffusers' <c>scheduler_config.json</c> keys. Defaults are
+/// diffusers' own (DDPM/DDIM schedulers). Unknown keys are ignored and reported in <see cref="Warnings"/>;
+/// invalid values raise a <see cref="ConfigException"/> that names the key and the value.
+/// </summary>
+public sealed record SchedulerConfig
+{
+    private static readonly HashSet<string> IgnoredKeys = new(StringComparer.Ordinal)
+    {
+        "_diffusers_version", "dynamic_thresholding_ratio", "sample_max_value", "rescale_betas_zero_snr",
+        "skip_prk_steps", "timestep_type", "variance_type_log",
+    };
+
+    /// <summary>diffusers' <c>_class_name</c> (informational).</summary>
+    public string ClassName { get; init; } = "DDPMScheduler";
+
+    /// <summary>T, the number of training timesteps.</summary>
+    public int NumTrainTimesteps { get; init; } = 1000;
+
+    /// <summary>β at t = 0 (linear and scaled_linear).</summary>
+    public double BetaStart { get; init; } = 0.0001;
+
+    /// <summary>β at t = T − 1 (linear and scaled_linear).</summary>
+    public double BetaEnd { get; init; } = 0.02;
+
+    /// <summary>The β schedule (ignored when <see cref="TrainedBetas"/> is set).</summary>
+    public BetaSchedule BetaSchedule { get; init; } = BetaSchedule.Linear;
+
+    /// <summary>Explicit β values, one per training timestep, or null.</summary>
+    public IReadOnlyList<double>? TrainedBetas { get; init; }
+
+    /// <summary>DDPM variance type.</summary>
+    public VarianceType VarianceType { get; init; } = VarianceType.FixedSmall;
+
+    /// <summary>Whether x̂0 is clipped to ±<see cref="ClipSampleRange"/>.</summary>
+    public bool ClipSample { get; init; } = true;
+
+    /// <summary>Clip range for x̂0.</summary>
+    public double ClipSampleRange { get; init; } = 1.0;
+
+    /// <summary>DDIM: whether ᾱ before t = 0 is 1 (else ᾱ_0).</summary>
+    public bool SetAlphaToOne { get; init; } = true;
+
+    /// <summary>Added to leading-spaced timesteps.</summary>
+    public int StepsOffset { get; init; }
+
+    /// <summary>What the model predicts.</summary>
+    public PredictionType PredictionType { get; init; } = PredictionType.Epsilon;
+
+    /// <summary>How inference timesteps are spaced.</summary>
+    public TimestepSpacing TimestepSpacing { get; init; } = TimestepSpacing.Leading;
+
+    /// <summary>Dynamic thresholding; only false is supported.</summary>
+    public bool Thresholding { get; init; }
+
+    /// <summary>Keys that were present but not understood (ignored).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
+
+    /// <summary>Reads a scheduler_config.json file.</summary>
+    /// <exception cref="ConfigException">The file is missing, not JSON, or holds an invalid value.</exception>
+    public static SchedulerConfig Load(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"{path}: cannot read scheduler config ({ex.Message})", ex);
+        }
+        return Parse(text, path);
+    }
+
+    /// <summary>Parses scheduler config JSON; <paramref name="source"/> names it in error messages.</summary>
+    /// <exception cref="ConfigException">Not a JSON object, or a key holds an invalid value.</exception>
+    public static SchedulerConfig Parse(string json, string source = "scheduler_config.json")
+    {
+        JsonObject obj;
+        try
+        {
+            obj = JsonNode.Parse(json) as JsonObject
+                  ?? throw new ConfigException($"{source}: expected a JSON object at the top level");
+        }
+        catch (JsonException ex)
+        {
+            throw new ConfigException($"{source}: not valid JSON ({ex.Message})", ex);
+        }
+
+        var reader = new KeyReader(obj, source);
+        var cfg = new SchedulerConfig();
+        var warnings = new List<string>();
+        foreach (var (key, _) in obj)
+        {
+            switch (key)
+            {
+                case "_class_name": cfg = cfg with { ClassName = reader.String(key) }; break;
+                case "num_train_timesteps":
+                case "timesteps": cfg = cfg with { NumTrainTimesteps = reader.Int(key) }; break;
+                case "beta_start": cfg = cfg with { BetaStart = reader.Double(key) }; break;
+                case "beta_end": cfg = cfg with { BetaEnd = reader.Double(key) }; break;
+                case "beta_schedule": cfg = cfg with { BetaSchedule = reader.Enum(key, BetaSchedules) }; break;
+                case "trained_betas": cfg = cfg with { TrainedBetas = reader.DoubleArrayOrNull(key) }; break;
+                case "variance_type": cfg = cfg with { VarianceType = reader.Enum(key, VarianceTypes) }; break;
+                case "clip_sample": cfg = cfg with { ClipSample = reader.Bool(key) }; break;
+                case "clip_sample_range": cfg = cfg with { ClipSampleRange = reader.Double(key) }; break;
+                case "set_alpha_to_one": cfg = cfg with { SetAlphaToOne = reader.Bool(key) }; break;
+                case "steps_offset": cfg = cfg with { StepsOffset = reader.Int(key) }; break;
+                case "prediction_type": cfg = cfg with { PredictionType = reader.Enum(key, PredictionTypes) }; break;
+                case "timestep_spacing": cfg = cfg with { TimestepSpacing = reader.Enum(key, Spacings) }; break;
+                case "thresholding": cfg = cfg with { Thresholding = reader.Bool(key) }; break;
+                default:
+                    if (!IgnoredKeys.Contains(key))
+                        warnings.Add($"{source}: unknown key '{key}' ignored");
+                    break;
+            }
+        }
+        cfg = cfg with { Warnings = warnings };
+        cfg.Validate(source);
+        return cfg;
+    }
+
+    /// <summary>Checks every value; throws naming the first bad key.</summary>
+    /// <exception cref="ConfigException">A value is out of range.</exception>
+    public void Validate(string source = "scheduler_config.json")
+    {
+        if (NumTrainTimesteps < 1)
+            throw Bad(source, "num_train_timesteps", NumTrainTimesteps, "an integer ≥ 1");
+        if (TrainedBetas is { } tb)
+        {
+            if (tb.Count != NumTrainTimesteps)
+                throw new ConfigException($"{source}: key 'trained_betas' has {tb.Count} values: expected num_train_timesteps = {NumTrainTimesteps}");
+            for (int i = 0; i < tb.Count; i++)
+                if (!(tb[i] > 0 && tb[i] < 1))
+                    throw new ConfigException($"{source}: key 'trained_betas' value [{i}] = {Fmt(tb[i])}: expected 0 < β < 1");
+        }
+        else
+        {
+            if (!(BetaStart > 0 && BetaStart < 1))
+                throw Bad(source, "beta_start", BetaStart, "0 < beta_start < 1");
+            if (!(BetaEnd > 0 && BetaEnd < 1))
+                throw Bad(source, "beta_end", BetaEnd, "0 < beta_end < 1");
+            if (BetaEnd < BetaStart)
+                throw Bad(source, "beta_end", BetaEnd, $"beta_end ≥ beta_start ({Fmt(BetaStart)})");
+        }
+        if (!(ClipSampleRange > 0) || double.IsInfinity(ClipSampleRange))
+            throw Bad(source, "clip_sample_range", ClipSampleRange, "a finite number > 0");
+        if (StepsOffset < 0 || StepsOffset >= NumTrainTimesteps)
+            throw Bad(source, "steps_offset", StepsOffset, $"0 ≤ steps_offset < num_train_timesteps ({NumTrainTimesteps})");
+        if (Thresholding)
+            throw new ConfigException($"{source}: key 'thresholding' = true: dynamic thresholding is not supported, expected false");
+    }
+
+    /// <summary>Serialises to diffusers' key names.</summary>
+    public string ToJson()
+    {
+        var o = new JsonObject
+        {
+            ["_class_name"] = ClassName,
+            ["num_train_timesteps"] = NumTrainTimesteps,
+            ["beta_start"] = BetaStart,
+            ["beta_end"] = BetaEnd,
+            ["beta_schedule"] = Name(BetaSchedules, BetaSchedule),
+            ["trained_betas"] = TrainedBetas is null ? null : new JsonArray(TrainedBetas.Select(b => (JsonNode?)b).ToArray()),
+            ["variance_type"] = Name(VarianceTypes, VarianceType),
+            ["clip_sample"] = ClipSample,
+            ["clip_sample_range"] = ClipSampleRange,
+            ["set_alpha_to_one"] = SetAlphaToOne,
+            ["steps_offset"] = StepsOffset,
+            ["prediction_type"] = Name(PredictionTypes, PredictionType),
+            ["timestep_spacing"] = Name(Spacings, TimestepSpacing),
+            ["thresholding"] = Thresholding,
+        };
+        return o.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>Writes the config atomically (temp file, then rename).</summary>
+    public void Save(string path)
+    {
+        string tmp = path + ".tmp";
+        File.WriteAllText(tmp, ToJson() + "\n");
+        File.Move(tmp, path, overwrite: true);
+    }
+
+    internal static readonly (string Name, BetaSchedule Value)[] BetaSchedules =
+        [("linear", BetaSchedule.Linear), ("scaled_linear", BetaSchedule.ScaledLinear), ("squaredcos_cap_v2", BetaSchedule.SquaredCosCapV2)];
+
+    internal static readonly (string Name, PredictionType Value)[] PredictionTypes =
+        [("epsilon", PredictionType.Epsilon), ("v_prediction", PredictionType.VPrediction), ("sample", PredictionType.Sample)];
+
+    internal static readonly (string Name, TimestepSpacing Value)[] Spacings =
+        [("leading", TimestepSpacing.Leading), ("trailing", TimestepSpacing.Trailing), ("linspace", TimestepSpacing.Linspace)];
+
+    internal static readonly (string Name, VarianceType Value)[] VarianceTypes =
+        [("fixed_small", VarianceType.FixedSmall), ("fixed_large", VarianceType.FixedLarge)];
+
+    /// <summary>The diffusers spelling of a beta schedule.</summary>
+    public static string NameOf(BetaSchedule v) => Name(BetaSchedules, v);
+
+    /// <summary>The diffusers spelling of a prediction type.</summary>
+    public static string NameOf(PredictionType v) => Name(PredictionTypes, v);
+
+    /// <summary>The diffusers spelling of a timestep spacing.</summary>
+    public static string NameOf(TimestepSpacing v) => Name(Spacings, v);
+
+    /// <summary>The diffusers spelling of a variance type.</summary>
+    public static string NameOf(VarianceType v) => Name(VarianceTypes, v);
+
+    private static string Name<T>((string Name, T Value)[] table, T value) where T : struct, Enum =>
+        table.First(e => EqualityComparer<T>.Default.Equals(e.Value, value)).Name;
+
+    private static string Fmt(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    private static ConfigException Bad(string source, string key, double value, string expected) =>
+        new($"{source}: key '{key}' = {Fmt(value)}: expected {expected}");
+
+    /// <summary>Typed access to one JSON object's keys, with errors that name the key.</summary>
+    private sealed class KeyReader(JsonObject obj, string source)
+    {
+        private ConfigException Wrong(string key, string expected) =>
+            new($"{source}: key '{key}' = {obj[key]?.ToJsonString() ?? "null"}: expected {expected}");
+
+        public string String(string key) =>
+            obj[key] is JsonValue v && v.TryGetValue(out string? s) ? s : throw Wrong(key, "a string");
+
+        public bool Bool(string key) =>
+            obj[key] is JsonValue v && v.TryGetValue(out bool b) ? b : throw Wrong(key, "true or false");
+
+        public double Double(string key)
+        {
+            if (obj[key] is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
+                return v.GetValue<double>();
+            throw Wrong(key, "a number");
+        }
+
+        public int Int(string key)
+        {
+            if (obj[key] is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
+            {
+                double d = v.GetValue<double>();
+                if (d == Math.Floor(d) && d >= int.MinValue && d <= int.MaxValue)
+                    return (int)d;
+            }
+            throw Wrong(key, "an integer");
+        }
+
+        public T Enum<T>(string key, (string Name, T Value)[] table) where T : struct, System.Enum
+        {
+            string s = obj[key] is JsonValue v && v.TryGetValue(out string? str) ? str : throw Wrong(key, "a string");
+            foreach (var (name, value) in table)
+                if (name == s)
+                    return value;
+            throw Wrong(key, "one of " + string.Join(", ", table.Select(e => e.Name)));
+        }
+
+        public IReadOnlyList<double>? DoubleArrayOrNull(string key)
+        {
+            var node = obj[key];
+            if (node is null)
+                return null;
+            if (node is not JsonArray arr)
+                throw Wrong(key, "null or an array of numbers");
+            var list = new double[arr.Count];
+            for (int i = 0; i < arr.Count; i++)
+            {
+                if (arr[i] is not JsonValue v || v.GetValueKind() != JsonValueKind.Number)
+                    throw new ConfigException($"{source}: key '{key}' value [{i}] is not a number");
+                list[i] = v.GetValue<double>();
+            }
+            return list;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using OnnxDiffusion.Kernels;
+
+namespace OnnxDiffusion.Kernels.Tests;
+
+/// <summary>
+/// The back ends every kernel test runs on: ILGPU's CPU accelerator always, CUDA when a device is usable.
+/// Accelerators are created once per process and shared by the (serialised) kernel test collection.
+/// </summary>
+public static class Backends
+{
+    private static readonly Lazy<DiffusionKernels> Cpu = new(() => new DiffusionKernels(KernelAccelerator.Create(DeviceKind.Cpu)));
+    private static readonly Lazy<DiffusionKernels?> Cuda = new(() =>
+    {
+        try
+        {
+            return new DiffusionKernels(KernelAccelerator.Create(DeviceKind.Cuda));
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    });
+
+    /// <summary>Names of the available back ends.</summary>
+    public static IEnumerable<string> Names()
+    {
+        yield return "cpu";
+        if (Cuda.Value is not null)
+            yield return "cuda";
+    }
+
+    /// <summary>The kernels for a back end name.</summary>
+    public static DiffusionKernels Get(string name) => name == "cpu" ? Cpu.Value : Cuda.Value!;
+
+    /// <summary>Odd sizes that catch chunk-boundary mistakes: (total elements, elements per sample).</summary>
+    public static readonly (int N, int SampleSize)[] Sizes = [(1, 1), (17, 17), (1025, 41), (8197, 8197), (8197, 1)];
+
+    /// <summary>Every back end × every size.</summary>
+    public static TheoryData<string, int, int> BackendsAndSizes()
+    {
+        var data = new TheoryData<string, int, int>();
+        foreach (var b in Names())
+            foreach (var (n, s) in Sizes)
+                data.Add(b, n, s);
+        return data;
+    }
+
+    /// <summary>Every back end.</summary>
+    public static TheoryData<string> All()
+    {
+        var data = new TheoryData<string>();
+        foreach (var b in Names())
+            data.Add(b);
+        return data;
+    }
+}
+
+/// <summary>Kernel tests share accelerators, so they run one at a time.</summary>
+[CollectionDefinition("kernels", DisableParallelization = true)]
+public sealed class KernelCollection;
