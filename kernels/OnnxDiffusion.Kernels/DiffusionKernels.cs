@@ -35,7 +35,7 @@ public sealed class DiffusionKernels
     {
         var plan = _device.Plan(x.Length, sampleSize);
         if (plan.Threads > 0)
-            _step((int)plan.Threads, x, modelOut, sampleIds, coefficients, key, plan);
+            _step(plan.Threads, x, modelOut, sampleIds, coefficients, key, plan);
     }
 
     /// <summary>x ← √ᾱ_t x + √(1−ᾱ_t) z with t per sample, looked up in the two tables.</summary>
@@ -44,7 +44,7 @@ public sealed class DiffusionKernels
     {
         var plan = _device.Plan(x.Length, sampleSize);
         if (plan.Threads > 0)
-            _addNoise((int)plan.Threads, x, timesteps, sqrtAlphaBar, sqrtOneMinusAlphaBar, sampleIds, key, plan);
+            _addNoise(plan.Threads, x, timesteps, sqrtAlphaBar, sqrtOneMinusAlphaBar, sampleIds, key, plan);
     }
 
     /// <summary>x ← standard-normal noise.</summary>
@@ -52,7 +52,7 @@ public sealed class DiffusionKernels
     {
         var plan = _device.Plan(x.Length, sampleSize);
         if (plan.Threads > 0)
-            _normal((int)plan.Threads, x, sampleIds, key, plan);
+            _normal(plan.Threads, x, sampleIds, key, plan);
     }
 
     /// <summary>First half of <paramref name="output"/> ← u + w (c − u), where the second half holds u.</summary>
@@ -60,7 +60,7 @@ public sealed class DiffusionKernels
     {
         var plan = _device.Plan(output.Length / 2, 1);
         if (plan.Threads > 0)
-            _guidance((int)plan.Threads, output, scale, plan);
+            _guidance(plan.Threads, output, scale, plan);
     }
 
     /// <summary>Waits for all launched kernels.</summary>

@@ -12,9 +12,8 @@ public static class GuidanceKernel
     /// <summary>Kernel body; <paramref name="plan"/>.Length is the size of one half.</summary>
     public static void Run(Index1D thread, ArrayView<float> output, float scale, ChunkPlan plan)
     {
-        long start = (long)thread.X * plan.Chunk;
-        long end = start + plan.Chunk < plan.Length ? start + plan.Chunk : plan.Length;
-        for (long i = start; i < end; i++)
+        int end = plan.End(thread.X);
+        for (int i = plan.Start(thread.X); i < end; i++)
         {
             float u = output[plan.Length + i];
             output[i] = u + scale * (output[i] - u);

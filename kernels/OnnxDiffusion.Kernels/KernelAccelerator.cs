@@ -40,7 +40,10 @@ public sealed class KernelAccelerator : IDisposable
     /// <exception cref="InvalidOperationException">CUDA was requested explicitly and cannot be used.</exception>
     public static KernelAccelerator Create(DeviceKind kind)
     {
-        var context = Context.Create(b => b.Default().EnableAlgorithms());
+        // ILGPU's default CPU device simulates 4×4-thread groups on one worker, which costs ~1 ms of
+        // barrier traffic per launch; tiny groups on one worker per core cut that to ~60 µs.
+        var cpuDevice = new CPUDevice(numThreadsPerWarp: 2, numWarpsPerMultiprocessor: 1, numMultiprocessors: Environment.ProcessorCount);
+        var context = Context.Create(b => b.CPU(cpuDevice).Cuda().EnableAlgorithms());
         string? notice = null;
         if (kind != DeviceKind.Cpu)
         {
@@ -68,17 +71,35 @@ public sealed class KernelAccelerator : IDisposable
         return new KernelAccelerator(context, cpu, notice);
     }
 
+    private const int MinCpuChunk = 65536;
+    private int? _cpuChunkSize;
+
+    /// <summary>
+    /// Fixed elements-per-thread on the CPU accelerator, or null (default) for the automatic split.
+    /// Tests set a small odd value to exercise slice boundaries.
+    /// </summary>
+    public int? CpuChunkSize
+    {
+        get => _cpuChunkSize;
+        set => _cpuChunkSize = value is null or > 0 ? value : throw new ArgumentOutOfRangeException(nameof(value), value, "chunk size must be ≥ 1");
+    }
+
     /// <summary>
     /// Splits a pass over <paramref name="length"/> elements: a few contiguous slices per worker thread on
     /// the CPU (per-element threads are very slow there), one element per thread on a GPU.
     /// </summary>
     public ChunkPlan Plan(long length, int sampleSize)
     {
+        if (length > int.MaxValue)
+            throw new ArgumentException($"a pass over {length} elements: at most {int.MaxValue} per kernel launch");
         if (!IsCpu)
-            return new ChunkPlan(length, 1, sampleSize);
-        long slices = Math.Max(1, Environment.ProcessorCount * 4L);
-        int chunk = (int)Math.Max(256, (length + slices - 1) / slices);
-        return new ChunkPlan(length, chunk, sampleSize);
+            return new ChunkPlan((int)length, 1, sampleSize);
+        if (CpuChunkSize is int fixedChunk)
+            return new ChunkPlan((int)length, fixedChunk, sampleSize);
+        // Waking a worker costs more than ~64k element updates, so small passes run as one slice.
+        long perWorker = (length + Environment.ProcessorCount - 1) / Environment.ProcessorCount;
+        int chunk = (int)Math.Min(int.MaxValue, Math.Max(MinCpuChunk, perWorker));
+        return new ChunkPlan((int)length, chunk, sampleSize);
     }
 
     /// <inheritdoc />

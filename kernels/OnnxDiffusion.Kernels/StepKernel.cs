@@ -9,9 +9,8 @@ public static class StepKernel
     public static void Run(Index1D thread, ArrayView<float> x, ArrayView<float> modelOut, ArrayView<long> sampleIds,
         StepCoefficients c, NoiseKey key, ChunkPlan plan)
     {
-        long start = (long)thread.X * plan.Chunk;
-        long end = start + plan.Chunk < plan.Length ? start + plan.Chunk : plan.Length;
-        for (long i = start; i < end; i++)
+        int end = plan.End(thread.X);
+        for (int i = plan.Start(thread.X); i < end; i++)
         {
             float xt = x[i];
             float o = modelOut[i];
@@ -21,7 +20,7 @@ public static class StepKernel
             float next = c.X0 * x0 + c.X * xt + c.Out * o;
             if (c.Sigma != 0f)
             {
-                long b = i / plan.SampleSize;
+                int b = i / plan.SampleSize;
                 uint e = (uint)(i - b * plan.SampleSize);
                 next += c.Sigma * Philox.Normal(key.Seed, (ulong)sampleIds[b], key.Stream, e);
             }

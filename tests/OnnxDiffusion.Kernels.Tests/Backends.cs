@@ -9,6 +9,14 @@ namespace OnnxDiffusion.Kernels.Tests;
 public static class Backends
 {
     private static readonly Lazy<DiffusionKernels> Cpu = new(() => new DiffusionKernels(KernelAccelerator.Create(DeviceKind.Cpu)));
+
+    // The automatic CPU split keeps small passes in one slice; this one cuts every pass into 7-element slices.
+    private static readonly Lazy<DiffusionKernels> CpuChunked = new(() =>
+    {
+        var device = KernelAccelerator.Create(DeviceKind.Cpu);
+        device.CpuChunkSize = 7;
+        return new DiffusionKernels(device);
+    });
     private static readonly Lazy<DiffusionKernels?> Cuda = new(() =>
     {
         try
@@ -25,12 +33,18 @@ public static class Backends
     public static IEnumerable<string> Names()
     {
         yield return "cpu";
+        yield return "cpu-chunk7";
         if (Cuda.Value is not null)
             yield return "cuda";
     }
 
     /// <summary>The kernels for a back end name.</summary>
-    public static DiffusionKernels Get(string name) => name == "cpu" ? Cpu.Value : Cuda.Value!;
+    public static DiffusionKernels Get(string name) => name switch
+    {
+        "cpu" => Cpu.Value,
+        "cpu-chunk7" => CpuChunked.Value,
+        _ => Cuda.Value!,
+    };
 
     /// <summary>Odd sizes that catch chunk-boundary mistakes: (total elements, elements per sample).</summary>
     public static readonly (int N, int SampleSize)[] Sizes = [(1, 1), (17, 17), (1025, 41), (8197, 8197), (8197, 1)];

@@ -8,6 +8,9 @@ public enum StartFrom
 
     /// <summary>The given images, forward-noised to the first timestep (reconstruction / img2img).</summary>
     Image,
+
+    /// <summary>The given values are already x_t at the first timestep (e.g. caller-made latents).</summary>
+    Given,
 }
 
 /// <summary>

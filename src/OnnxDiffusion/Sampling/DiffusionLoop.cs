@@ -77,7 +77,7 @@ public sealed class DiffusionLoop : IDisposable
         if (samples.Length != n)
             throw new ArgumentException($"sample buffer holds {samples.Length} values: expected {n}", nameof(samples));
         var steps = job.Timesteps;
-        if (steps.Count == 0 && job.Start == StartFrom.Image)
+        if (steps.Count == 0 && job.Start != StartFrom.Noise)
             return; // strength 0: the image itself, bit for bit
 
         job.SampleIds.Span.CopyTo(_idsHost);
@@ -86,7 +86,12 @@ public sealed class DiffusionLoop : IDisposable
         var output = _out.View.SubView(0, n);
         ids.CopyFromCPU(ref _idsHost[0], b);
 
-        if (job.Start == StartFrom.Noise || steps.Count == 0)
+        if (job.Start == StartFrom.Given)
+        {
+            samples.CopyTo(_xHost);
+            x.CopyFromCPU(ref _xHost[0], n);
+        }
+        else if (job.Start == StartFrom.Noise || steps.Count == 0)
         {
             _kernels.FillNormal(x, ids, _sampleSize, new NoiseKey(job.Seed, NoiseKey.InitialStream));
         }

@@ -1,0 +1,93 @@
+// OnnxDiffusion build script (Cake 7). Run: dotnet tool restore && dotnet cake --target=<Target>
+//   Build              compile the solution (Release)
+//   Test               run every test project; prints "N passed, N failed"
+//   Bench              BenchmarkDotNet suite (pass --bench-filter='*Ddim*' to narrow; --bench-job=short by default)
+//   TrainDefaultModel  PyTorch recipe for models/fashion-mnist-ddpm and models/fashion-mnist-features (hours on CPU; not for CI)
+
+var target = Argument("target", "Test");
+var configuration = Argument("configuration", "Release");
+var benchFilter = Argument("bench-filter", "*");
+var benchJob = Argument("bench-job", "short");
+var solution = "./OnnxDiffusion.sln";
+var python = "/usr/bin/python3";
+
+Task("Build")
+    .Does(() =>
+{
+    DotNetBuild(solution, new DotNetBuildSettings { Configuration = configuration });
+});
+
+Task("Test")
+    .IsDependentOn("Build")
+    .Does(() =>
+{
+    var results = MakeAbsolute(Directory("./TestResults"));
+    CleanDirectory(results);
+    var failed = false;
+    try
+    {
+        DotNetTest(solution, new DotNetTestSettings
+        {
+            Configuration = configuration,
+            NoBuild = true,
+            Loggers = new[] { "trx" },
+            ResultsDirectory = results,
+        });
+    }
+    catch (Exception)
+    {
+        failed = true;
+    }
+    int passed = 0, failedCount = 0;
+    foreach (var trx in GetFiles(results.FullPath + "/**/*.trx"))
+    {
+        var text = System.IO.File.ReadAllText(trx.FullPath);
+        var m = System.Text.RegularExpressions.Regex.Match(text, "<Counters[^>]*\\spassed=\"(\\d+)\"[^>]*\\sfailed=\"(\\d+)\"");
+        if (m.Success)
+        {
+            passed += int.Parse(m.Groups[1].Value);
+            failedCount += int.Parse(m.Groups[2].Value);
+        }
+    }
+    Information($"{passed} passed, {failedCount} failed");
+    if (failed || failedCount > 0)
+        throw new Exception("tests failed");
+});
+
+Task("Bench")
+    .Does(() =>
+{
+    DotNetRun("./benchmarks/OnnxDiffusion.Benchmarks/OnnxDiffusion.Benchmarks.csproj",
+        new ProcessArgumentBuilder().Append("--filter").AppendQuoted(benchFilter).Append("--job").Append(benchJob),
+        new DotNetRunSettings { Configuration = "Release" });
+});
+
+Task("InstallPythonTooling")
+    .Does(() =>
+{
+    // Debian's PyTorch and ONNX: the only PyTorch these machines can install.
+    if (StartProcess(python, "-c \"import torch, onnx\"") != 0)
+    {
+        StartProcess("apt-get", "update -qq");
+        if (StartProcess("apt-get", "install -y -qq python3-torch python3-onnx") != 0)
+            throw new Exception("apt-get install python3-torch python3-onnx failed");
+    }
+});
+
+Task("TrainDefaultModel")
+    .IsDependentOn("InstallPythonTooling")
+    .Does(() =>
+{
+    void Py(string args)
+    {
+        if (StartProcess(python, args) != 0)
+            throw new Exception($"python3 {args} failed");
+    }
+    var device = Argument("device", "cpu");
+    Py($"models/training/train_ddpm.py train --device {device}");
+    Py("models/training/train_ddpm.py export");
+    Py("models/training/train_ddpm.py sample --png models/fashion-mnist-ddpm/samples.png");
+    Py($"models/training/train_features.py --device {device}");
+});
+
+RunTarget(target);

@@ -1,0 +1,84 @@
+using OnnxDiffusion.Sampling;
+using OnnxDiffusion.Schedules;
+
+namespace OnnxDiffusion.Tests.Sampling;
+
+/// <summary>The loop's contracts: batch invariance, strength 0, progress, cancellation, argument checks.</summary>
+[Collection("cpu-kernels")]
+public class DiffusionLoopTests
+{
+    private const int Size = 5 * 7;
+    private static readonly SchedulerConfig Cfg = new();
+
+    private static float[] Run(long[] ids, StartFrom start, string sampler = "ddpm", int steps = 8, float[]? input = null,
+        IProgress<DiffusionProgress>? progress = null, CancellationToken ct = default)
+    {
+        using var loop = new DiffusionLoop(CpuKernels.Get(), new ScaleByTimestepDenoiser(Size), new NoiseSchedule(Cfg), Samplers.Create(sampler), 64);
+        var x = input?.ToArray() ?? ids.SelectMany(id => Enumerable.Range(0, Size).Select(e => (float)Math.Sin(id + 0.1 * e))).ToArray();
+        var job = new DiffusionJob(Timesteps.For(Cfg, steps), ids, ReadOnlyMemory<long>.Empty, 2024, 1.0, start);
+        loop.Run(job, x, progress, ct);
+        return x;
+    }
+
+    [Theory]
+    [InlineData(StartFrom.Noise, "ddpm")]
+    [InlineData(StartFrom.Image, "ddpm")]
+    [InlineData(StartFrom.Noise, "ddim")]
+    public void SampleResultDoesNotDependOnItsBatch(StartFrom start, string sampler)
+    {
+        var alone = Run([5L], start, sampler);
+        var inSeven = Run(Enumerable.Range(2, 7).Select(i => (long)i).ToArray(), start, sampler).AsSpan(3 * Size, Size).ToArray();
+        var inShard = Run(Enumerable.Range(0, 10).Select(i => 2L + 3 * i).ToArray(), start, sampler).AsSpan(1 * Size, Size).ToArray();
+        Assert.Equal(alone, inSeven);
+        Assert.Equal(alone, inShard);
+    }
+
+    [Fact]
+    public void DifferentSeedsOrIdsGiveDifferentSamples()
+    {
+        var a = Run([1L], StartFrom.Noise);
+        var b = Run([2L], StartFrom.Noise);
+        Assert.NotEqual(a, b);
+    }
+
+    [Fact]
+    public void StrengthZeroReturnsTheInputBitForBit()
+    {
+        var input = Enumerable.Range(0, 3 * Size).Select(i => (float)Math.Cos(i)).ToArray();
+        using var loop = new DiffusionLoop(CpuKernels.Get(), new ScaleByTimestepDenoiser(Size), new NoiseSchedule(Cfg), new DdimSampler(), 4);
+        var x = input.ToArray();
+        var none = Timesteps.ForStrength(Timesteps.For(Cfg, 10), 0);
+        loop.Run(new DiffusionJob(none, new long[] { 0, 1, 2 }, ReadOnlyMemory<long>.Empty, 1, 0, StartFrom.Image), x);
+        Assert.Equal(input, x);
+    }
+
+    [Fact]
+    public void ReportsProgressOncePerStep()
+    {
+        var seen = new List<DiffusionProgress>();
+        Run([0L], StartFrom.Noise, steps: 6, progress: new SyncProgress(seen.Add));
+        Assert.Equal(Enumerable.Range(1, 6).Select(i => new DiffusionProgress(i, 6)), seen);
+    }
+
+    [Fact]
+    public void HonoursCancellation()
+    {
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+        Assert.Throws<OperationCanceledException>(() => Run([0L], StartFrom.Noise, ct: cts.Token));
+    }
+
+    [Fact]
+    public void RejectsABatchLargerThanItsCapacity()
+    {
+        using var loop = new DiffusionLoop(CpuKernels.Get(), new ScaleByTimestepDenoiser(Size), new NoiseSchedule(Cfg), new DdimSampler(), 2);
+        var job = new DiffusionJob([10, 0], new long[] { 0, 1, 2 }, ReadOnlyMemory<long>.Empty, 1, 0, StartFrom.Noise);
+        Assert.Throws<ArgumentException>(() => loop.Run(job, new float[3 * Size]));
+    }
+
+    /// <summary>IProgress that reports synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>
+    private sealed class SyncProgress(Action<DiffusionProgress> report) : IProgress<DiffusionProgress>
+    {
+        public void Report(DiffusionProgress value) => report(value);
+    }
+}

@@ -1,0 +1,69 @@
+using OnnxDiffusion.Sampling;
+using OnnxDiffusion.Schedules;
+
+namespace OnnxDiffusion.Tests.Sampling;
+
+/// <summary>
+/// diffusers' own scheduler-test golden values, reproduced through the ILGPU step kernel on the CPU
+/// accelerator: the variance helpers and deterministic 10-step DDIM loops on a fixed 4×3×8×8 input.
+/// </summary>
+[Collection("cpu-kernels")]
+public class GoldenLoopTests
+{
+    private static readonly NoiseSchedule Default = new(new SchedulerConfig());
+
+    [Theory]
+    [InlineData(0, 0, 0.0)]
+    [InlineData(420, 400, 0.14771)]
+    [InlineData(980, 960, 0.32460)]
+    [InlineData(487, 486, 0.00979)]
+    [InlineData(999, 998, 0.02)]
+    public void DdimVarianceMatchesDiffusers(int t, int prev, double expected) =>
+        Assert.InRange(DdimSampler.Variance(Default, t, prev), expected - 1e-5, expected + 1e-5); // upstream tolerance
+
+    [Theory]
+    [InlineData(0, 0.0)]
+    [InlineData(487, 0.00979)]
+    [InlineData(999, 0.02)]
+    public void DdpmVarianceMatchesDiffusers(int t, double expected) =>
+        Assert.InRange(DdpmSampler.Variance(Default, t, t - 1), expected - 1e-5, expected + 1e-5);
+
+    /// <summary>0 … 767 / 768 laid out as (C=3, H=8, W=8, B=4) row-major, permuted to (B, C, H, W).</summary>
+    internal static float[] DeterministicSample()
+    {
+        var x = new float[4 * 3 * 8 * 8];
+        for (int b = 0; b < 4; b++)
+            for (int c = 0; c < 3; c++)
+                for (int h = 0; h < 8; h++)
+                    for (int w = 0; w < 8; w++)
+                        x[((b * 3 + c) * 8 + h) * 8 + w] = (((c * 8 + h) * 8 + w) * 4 + b) / 768f;
+        return x;
+    }
+
+    private static float[] FullLoop(SchedulerConfig cfg)
+    {
+        var schedule = new NoiseSchedule(cfg);
+        var denoiser = new ScaleByTimestepDenoiser(3 * 8 * 8);
+        using var loop = new DiffusionLoop(CpuKernels.Get(), denoiser, schedule, new DdimSampler(), 4);
+        var x = DeterministicSample();
+        var job = new DiffusionJob(Timesteps.For(cfg, 10), new long[] { 0, 1, 2, 3 }, ReadOnlyMemory<long>.Empty, 0, 0.0, StartFrom.Given);
+        loop.Run(job, x);
+        Assert.Equal(10, denoiser.Calls);
+        return x;
+    }
+
+    [Theory]
+    [InlineData("epsilon", 0.0001, true, 172.0067, 0.223967)]
+    [InlineData("v_prediction", 0.0001, true, 52.5302, 0.0684)]
+    [InlineData("epsilon", 0.01, true, 149.8295, 0.1951)]
+    [InlineData("epsilon", 0.01, false, 149.0784, 0.1941)]
+    public void DeterministicDdimLoopMatchesDiffusers(string prediction, double betaStart, bool setAlphaToOne, double sum, double mean)
+    {
+        var cfg = SchedulerConfig.Parse(
+            $$"""{"prediction_type": "{{prediction}}", "beta_start": {{betaStart}}, "set_alpha_to_one": {{(setAlphaToOne ? "true" : "false")}}}""");
+        var x = FullLoop(cfg);
+        double s = x.Sum(v => Math.Abs((double)v));
+        Assert.True(Math.Abs(s - sum) < 1e-2, $"Σ|x| = {s}, expected {sum}");
+        Assert.True(Math.Abs(s / x.Length - mean) < 1e-3, $"mean |x| = {s / x.Length}, expected {mean}");
+    }
+}
