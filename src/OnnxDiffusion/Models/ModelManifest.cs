@@ -1,0 +1,124 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace OnnxDiffusion.Models;
+
+/// <summary>
+/// <c>model.json</c>, the description of an exported diffusion U-Net that sits beside its .onnx file:
+/// tensor names, image geometry, classes (with the extra "null" class used for classifier-free guidance),
+/// prediction type, pixel range and timestep dtype.
+/// </summary>
+public sealed record ModelManifest
+{
+    /// <summary>Format tag.</summary>
+    [JsonPropertyName("format")] public string Format { get; init; } = "onnxdiffusion-model/1";
+
+    /// <summary>The .onnx file, relative to the manifest's folder.</summary>
+    [JsonPropertyName("onnx")] public string Onnx { get; init; } = "unet.onnx";
+
+    /// <summary>Input tensor names by role.</summary>
+    [JsonPropertyName("inputs")] public ModelInputs Inputs { get; init; } = new();
+
+    /// <summary>Output tensor name.</summary>
+    [JsonPropertyName("output")] public string Output { get; init; } = "out_sample";
+
+    /// <summary>Image height and width.</summary>
+    [JsonPropertyName("image_size")] public int ImageSize { get; init; }
+
+    /// <summary>Channels per image.</summary>
+    [JsonPropertyName("channels")] public int Channels { get; init; }
+
+    /// <summary>Number of real classes (0 for unconditional models).</summary>
+    [JsonPropertyName("num_classes")] public int NumClasses { get; init; }
+
+    /// <summary>Class names, one per real class.</summary>
+    [JsonPropertyName("class_names")] public IReadOnlyList<string> ClassNames { get; init; } = [];
+
+    /// <summary>Label that means "no class" (classifier-free guidance), or null when the model has none.</summary>
+    [JsonPropertyName("null_class")] public int? NullClass { get; init; }
+
+    /// <summary>epsilon, v_prediction or sample.</summary>
+    [JsonPropertyName("prediction_type")] public string PredictionType { get; init; } = "epsilon";
+
+    /// <summary>Range of model pixels, normally [-1, 1].</summary>
+    [JsonPropertyName("pixel_range")] public IReadOnlyList<double> PixelRange { get; init; } = [-1.0, 1.0];
+
+    /// <summary>int64 or float32.</summary>
+    [JsonPropertyName("timestep_dtype")] public string TimestepDtype { get; init; } = "int64";
+
+    /// <summary>Guidance scale the model card recommends (diffusers' convention; ≤ 1 means none).</summary>
+    [JsonPropertyName("default_guidance_scale")] public double DefaultGuidanceScale { get; init; } = 1.0;
+
+    /// <summary>Inference steps the model card recommends.</summary>
+    [JsonPropertyName("default_steps")] public int DefaultSteps { get; init; } = 50;
+
+    /// <summary>sha256 of the .onnx file, if recorded.</summary>
+    [JsonPropertyName("onnx_sha256")] public string? OnnxSha256 { get; init; }
+
+    /// <summary>Elements per sample.</summary>
+    [JsonIgnore] public int SampleSize => Channels * ImageSize * ImageSize;
+
+    /// <summary>True when the model takes class labels.</summary>
+    [JsonIgnore] public bool IsConditional => NumClasses > 0 && !string.IsNullOrEmpty(Inputs.ClassLabels);
+
+    /// <summary>Reads and validates <c>model.json</c>.</summary>
+    /// <exception cref="ConfigException">Missing file, bad JSON, or an invalid value (named).</exception>
+    public static ModelManifest Load(string path)
+    {
+        ModelManifest? m;
+        try
+        {
+            m = JsonSerializer.Deserialize<ModelManifest>(File.ReadAllText(path));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"{path}: cannot read model manifest ({ex.Message})", ex);
+        }
+        catch (JsonException ex)
+        {
+            throw new ConfigException($"{path}: invalid model manifest JSON ({ex.Message})", ex);
+        }
+        if (m is null)
+            throw new ConfigException($"{path}: empty model manifest");
+        m.Validate(path);
+        return m;
+    }
+
+    /// <summary>Checks values; throws naming the key.</summary>
+    public void Validate(string source)
+    {
+        if (ImageSize < 1) throw Bad(source, "image_size", ImageSize, "an integer ≥ 1");
+        if (Channels < 1) throw Bad(source, "channels", Channels, "an integer ≥ 1");
+        if (NumClasses < 0) throw Bad(source, "num_classes", NumClasses, "an integer ≥ 0");
+        if (NumClasses > 0 && ClassNames.Count != NumClasses)
+            throw new ConfigException($"{source}: key 'class_names' has {ClassNames.Count} names: expected num_classes = {NumClasses}");
+        if (NullClass is int nc && nc < NumClasses)
+            throw Bad(source, "null_class", nc, $"a label ≥ num_classes ({NumClasses})");
+        if (PredictionType is not ("epsilon" or "v_prediction" or "sample"))
+            throw new ConfigException($"{source}: key 'prediction_type' = \"{PredictionType}\": expected epsilon, v_prediction or sample");
+        if (TimestepDtype is not ("int64" or "float32"))
+            throw new ConfigException($"{source}: key 'timestep_dtype' = \"{TimestepDtype}\": expected int64 or float32");
+        if (PixelRange.Count != 2 || PixelRange[0] >= PixelRange[1])
+            throw new ConfigException($"{source}: key 'pixel_range' must be [low, high] with low < high");
+        if (string.IsNullOrEmpty(Inputs.Sample) || string.IsNullOrEmpty(Inputs.Timestep))
+            throw new ConfigException($"{source}: key 'inputs' must name 'sample' and 'timestep'");
+        if (string.IsNullOrEmpty(Output))
+            throw new ConfigException($"{source}: key 'output' must name the output tensor");
+    }
+
+    private static ConfigException Bad(string source, string key, int value, string expected) =>
+        new($"{source}: key '{key}' = {value}: expected {expected}");
+}
+
+/// <summary>Input tensor names of a U-Net export.</summary>
+public sealed record ModelInputs
+{
+    /// <summary>Noisy sample [B, C, H, W].</summary>
+    [JsonPropertyName("sample")] public string Sample { get; init; } = "sample";
+
+    /// <summary>Timesteps [B].</summary>
+    [JsonPropertyName("timestep")] public string Timestep { get; init; } = "timestep";
+
+    /// <summary>Class labels [B], or null/empty for unconditional models.</summary>
+    [JsonPropertyName("class_labels")] public string? ClassLabels { get; init; } = "class_labels";
+}

@@ -1,0 +1,324 @@
+using ILGPU;
+using ILGPU.Runtime;
+using Microsoft.ML.OnnxRuntime;
+using OnnxDiffusion.Kernels;
+using OnnxDiffusion.Sampling;
+
+namespace OnnxDiffusion.Models;
+
+/// <summary>Options for <see cref="OnnxDenoiser"/>.</summary>
+public sealed record DenoiserOptions
+{
+    /// <summary>Execution provider: CUDA when usable (auto) or asked for, else CPU.</summary>
+    public DeviceKind Device { get; init; } = DeviceKind.Auto;
+
+    /// <summary>Classifier-free guidance scale w (diffusers' convention: ≤ 1 runs the conditional model alone).</summary>
+    public double GuidanceScale { get; init; } = 1.0;
+
+    /// <summary>ONNX Runtime intra-op threads (0 = one per core).</summary>
+    public int IntraOpThreads { get; init; }
+}
+
+/// <summary>
+/// A diffusion U-Net exported to ONNX, run through ONNX Runtime. Reads <c>model.json</c> beside the .onnx
+/// and checks the session's inputs and outputs against it at load. Classifier-free guidance is done here:
+/// the conditional and the null-class halves go through the network as one doubled batch and are combined
+/// by the guidance kernel. Input and output tensors are bound once per batch size over buffers this object
+/// owns, so a steady-state step allocates no managed memory.
+/// </summary>
+public sealed class OnnxDenoiser : IDenoiser, IDisposable
+{
+    private readonly InferenceSession _session;
+    private readonly DiffusionKernels? _kernels;
+    private readonly RunOptions _runOptions = new();
+    private readonly Dictionary<int, Binding> _bindings = new();
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+    private readonly bool _floatTimesteps;
+    private float[] _x = [];
+    private float[] _out = [];
+    private long[] _t = [];
+    private float[] _tf = [];
+    private long[] _y = [];
+    private MemoryBuffer1D<float, Stride1D.Dense>? _guidanceBuffer;
+
+    /// <summary>Loads <c>model.json</c> and its ONNX file from <paramref name="modelDirectory"/>.</summary>
+    /// <param name="modelDirectory">Folder holding model.json and the .onnx file it names.</param>
+    /// <param name="options">Provider and guidance options.</param>
+    /// <param name="kernels">Kernels for the guidance combine; required when guidance is on.</param>
+    /// <exception cref="OnnxDiffusionException">Missing files, a non-ONNX file, or a session that disagrees with model.json.</exception>
+    public OnnxDenoiser(string modelDirectory, DenoiserOptions options, DiffusionKernels? kernels = null)
+    {
+        string manifestPath = Path.Combine(modelDirectory, "model.json");
+        Manifest = ModelManifest.Load(manifestPath);
+        Options = options;
+        OnnxPath = Path.Combine(modelDirectory, Manifest.Onnx);
+        if (!File.Exists(OnnxPath))
+            throw new OnnxDiffusionException($"{OnnxPath}: ONNX file named by {manifestPath} not found");
+        if (Guided)
+        {
+            if (!Manifest.IsConditional || Manifest.NullClass is null)
+                throw new OnnxDiffusionException($"{manifestPath}: guidance scale {options.GuidanceScale} needs a class-conditional model with a 'null_class'");
+            _kernels = kernels ?? throw new ArgumentException("guidance needs the diffusion kernels for its combine step", nameof(kernels));
+        }
+        (_session, Provider, Notice) = CreateSession(OnnxPath, options);
+        try
+        {
+            _floatTimesteps = Manifest.TimestepDtype == "float32";
+            ValidateSession(manifestPath);
+        }
+        catch
+        {
+            _session.Dispose();
+            throw;
+        }
+        _inputNames = Manifest.IsConditional
+            ? [Manifest.Inputs.Sample, Manifest.Inputs.Timestep, Manifest.Inputs.ClassLabels!]
+            : [Manifest.Inputs.Sample, Manifest.Inputs.Timestep];
+        _outputNames = [Manifest.Output];
+    }
+
+    /// <summary>The model's manifest.</summary>
+    public ModelManifest Manifest { get; }
+
+    /// <summary>The options in force.</summary>
+    public DenoiserOptions Options { get; }
+
+    /// <summary>Path of the ONNX file.</summary>
+    public string OnnxPath { get; }
+
+    /// <summary>"CUDA" or "CPU": the execution provider actually used.</summary>
+    public string Provider { get; }
+
+    /// <summary>Why the requested provider was not used, or null.</summary>
+    public string? Notice { get; }
+
+    /// <inheritdoc />
+    public int SampleSize => Manifest.SampleSize;
+
+    /// <summary>True when each prediction combines a conditional and an unconditional pass.</summary>
+    public bool Guided => Options.GuidanceScale > 1.0;
+
+    /// <summary>Network evaluations (images through the U-Net) so far; guidance counts two per image.</summary>
+    public long ImageEvaluations { get; private set; }
+
+    /// <inheritdoc />
+    public void Predict(ReadOnlyMemory<float> sample, ReadOnlyMemory<long> timesteps, ReadOnlyMemory<long> classLabels, Memory<float> output)
+    {
+        int b = timesteps.Length;
+        int s = SampleSize;
+        if (sample.Length != b * s || output.Length != b * s)
+            throw new ArgumentException($"sample/output hold {sample.Length}/{output.Length} values: expected {b * s} for {b} samples");
+        if (Manifest.IsConditional && classLabels.Length != b)
+            throw new OnnxDiffusionException($"model {OnnxPath} is class-conditional: expected {b} class labels, got {classLabels.Length}");
+        int rows = Guided ? 2 * b : b;
+        EnsureCapacity(rows);
+
+        sample.Span.CopyTo(_x);
+        if (Guided)
+            sample.Span.CopyTo(_x.AsSpan(b * s));
+        for (int i = 0; i < rows; i++)
+        {
+            long t = timesteps.Span[i % b];
+            _t[i] = t;
+            _tf[i] = t;
+        }
+        if (Manifest.IsConditional)
+        {
+            var labels = classLabels.Span;
+            for (int i = 0; i < b; i++)
+            {
+                long y = labels[i];
+                if (y < 0 || y >= Manifest.NumClasses && y != Manifest.NullClass)
+                    throw new OnnxDiffusionException(
+                        $"class label {y} of sample {i} is out of range for {OnnxPath}: expected 0 … {Manifest.NumClasses - 1}" +
+                        (Manifest.NullClass is int n ? $" or the null class {n}" : ""));
+                _y[i] = y;
+                if (Guided)
+                    _y[b + i] = Manifest.NullClass!.Value;
+            }
+        }
+
+        var binding = GetBinding(rows);
+        _session.Run(_runOptions, _inputNames, binding.Inputs, _outputNames, binding.Outputs);
+        ImageEvaluations += rows;
+
+        var result = _out.AsSpan(0, rows * s);
+        int bad = IndexOfNonFinite(result);
+        if (bad >= 0)
+            throw new OnnxDiffusionException(
+                $"{OnnxPath}: output '{Manifest.Output}' is {result[bad]} at sample {bad / s}, element {bad % s} (timestep {_t[bad / s]}): the model produced a non-finite value");
+
+        if (Guided)
+        {
+            var view = _guidanceBuffer!.View.SubView(0, rows * s);
+            view.CopyFromCPU(ref _out[0], rows * s);
+            _kernels!.CombineGuidance(view, (float)Options.GuidanceScale);
+            _kernels.Synchronize();
+            view.SubView(0, b * s).CopyToCPU(ref _out[0], b * s);
+        }
+        _out.AsSpan(0, b * s).CopyTo(output.Span);
+    }
+
+    private static int IndexOfNonFinite(ReadOnlySpan<float> values)
+    {
+        // Sum is NaN/Inf iff some element is (or the sum overflows, which also deserves a closer look).
+        if (float.IsFinite(System.Numerics.Tensors.TensorPrimitives.Sum(values)))
+            return -1;
+        for (int i = 0; i < values.Length; i++)
+            if (!float.IsFinite(values[i]))
+                return i;
+        return -1;
+    }
+
+    private void EnsureCapacity(int rows)
+    {
+        int s = SampleSize;
+        if (_t.Length >= rows)
+            return;
+        foreach (var bnd in _bindings.Values)
+            bnd.Dispose();
+        _bindings.Clear();
+        int cap = Math.Max(rows, 2 * _t.Length);
+        _x = new float[cap * s];
+        _out = new float[cap * s];
+        _t = new long[cap];
+        _tf = new float[cap];
+        _y = new long[cap];
+        if (_kernels is not null)
+        {
+            _guidanceBuffer?.Dispose();
+            _guidanceBuffer = _kernels.Device.Accelerator.Allocate1D<float>((long)cap * s);
+        }
+    }
+
+    private Binding GetBinding(int rows)
+    {
+        if (_bindings.TryGetValue(rows, out var existing))
+            return existing;
+        int s = SampleSize, c = Manifest.Channels, h = Manifest.ImageSize;
+        var info = OrtMemoryInfo.DefaultInstance;
+        var inputs = new List<OrtValue>
+        {
+            OrtValue.CreateTensorValueFromMemory(info, new Memory<float>(_x, 0, rows * s), [rows, c, h, h]),
+            _floatTimesteps
+                ? OrtValue.CreateTensorValueFromMemory(info, new Memory<float>(_tf, 0, rows), [rows])
+                : OrtValue.CreateTensorValueFromMemory(info, new Memory<long>(_t, 0, rows), [rows]),
+        };
+        if (Manifest.IsConditional)
+            inputs.Add(OrtValue.CreateTensorValueFromMemory(info, new Memory<long>(_y, 0, rows), [rows]));
+        var outputs = new[] { OrtValue.CreateTensorValueFromMemory(info, new Memory<float>(_out, 0, rows * s), [rows, c, h, h]) };
+        var binding = new Binding(inputs.ToArray(), outputs);
+        _bindings[rows] = binding;
+        return binding;
+    }
+
+    private static (InferenceSession Session, string Provider, string? Notice) CreateSession(string path, DenoiserOptions options)
+    {
+        string? notice = null;
+        if (options.Device != DeviceKind.Cpu)
+        {
+            string failure;
+            try
+            {
+                using var so = BaseOptions(options);
+                so.AppendExecutionProvider_CUDA(0);
+                // A bad file fails here too; the CPU attempt below then reports it clearly.
+                return (new InferenceSession(path, so), "CUDA", null);
+            }
+            catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+            {
+                failure = ex.Message.ReplaceLineEndings(" ");
+            }
+            if (options.Device == DeviceKind.Cuda)
+                throw new OnnxDiffusionException($"--device cuda: the ONNX Runtime CUDA provider is not usable ({failure})");
+            notice = "device auto: ONNX Runtime CUDA provider not usable; using CPU";
+        }
+        using var cpu = BaseOptions(options);
+        return (Open(path, cpu), "CPU", notice);
+    }
+
+    private static SessionOptions BaseOptions(DenoiserOptions options)
+    {
+        var so = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount,
+            InterOpNumThreads = 1,
+        };
+        so.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+        return so;
+    }
+
+    private static InferenceSession Open(string path, SessionOptions so)
+    {
+        try
+        {
+            return new InferenceSession(path, so);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            throw new OnnxDiffusionException($"{path}: not a loadable ONNX model ({FirstLine(ex.Message)})", ex);
+        }
+    }
+
+    private static string FirstLine(string s) => s.ReplaceLineEndings(" ").Trim();
+
+    private void ValidateSession(string manifestPath)
+    {
+        var ins = _session.InputMetadata;
+        var outs = _session.OutputMetadata;
+        string have = string.Join(", ", ins.Keys);
+        void RequireInput(string role, string? name, Type type)
+        {
+            if (string.IsNullOrEmpty(name))
+                return;
+            if (!ins.TryGetValue(name, out var meta))
+                throw new OnnxDiffusionException($"{manifestPath}: input '{name}' ({role}) is not an input of {OnnxPath} (it has: {have})");
+            if (meta.ElementType != type)
+                throw new OnnxDiffusionException($"{manifestPath}: input '{name}' of {OnnxPath} is {meta.ElementType.Name}, expected {type.Name}");
+        }
+        RequireInput("sample", Manifest.Inputs.Sample, typeof(float));
+        RequireInput("timestep", Manifest.Inputs.Timestep, _floatTimesteps ? typeof(float) : typeof(long));
+        if (Manifest.IsConditional)
+            RequireInput("class_labels", Manifest.Inputs.ClassLabels, typeof(long));
+        int expectedInputs = Manifest.IsConditional ? 3 : 2;
+        if (ins.Count != expectedInputs)
+            throw new OnnxDiffusionException($"{manifestPath}: {OnnxPath} has {ins.Count} inputs ({have}), model.json describes {expectedInputs}");
+
+        var dims = ins[Manifest.Inputs.Sample].Dimensions;
+        int[] want = [-1, Manifest.Channels, Manifest.ImageSize, Manifest.ImageSize];
+        if (dims.Length != 4 || !dims.Skip(1).Select((d, i) => d <= 0 || d == want[i + 1]).All(ok => ok))
+            throw new OnnxDiffusionException(
+                $"{manifestPath}: input '{Manifest.Inputs.Sample}' of {OnnxPath} has shape [{string.Join(",", dims)}], expected [B,{Manifest.Channels},{Manifest.ImageSize},{Manifest.ImageSize}]");
+        if (!outs.TryGetValue(Manifest.Output, out var outMeta))
+            throw new OnnxDiffusionException($"{manifestPath}: output '{Manifest.Output}' is not an output of {OnnxPath} (it has: {string.Join(", ", outs.Keys)})");
+        if (outMeta.ElementType != typeof(float))
+            throw new OnnxDiffusionException($"{manifestPath}: output '{Manifest.Output}' of {OnnxPath} is {outMeta.ElementType.Name}, expected Single");
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var b in _bindings.Values)
+            b.Dispose();
+        _bindings.Clear();
+        _guidanceBuffer?.Dispose();
+        _runOptions.Dispose();
+        _session.Dispose();
+    }
+
+    private sealed class Binding(OrtValue[] inputs, OrtValue[] outputs) : IDisposable
+    {
+        public OrtValue[] Inputs { get; } = inputs;
+
+        public OrtValue[] Outputs { get; } = outputs;
+
+        public void Dispose()
+        {
+            foreach (var v in Inputs) v.Dispose();
+            foreach (var v in Outputs) v.Dispose();
+        }
+    }
+}

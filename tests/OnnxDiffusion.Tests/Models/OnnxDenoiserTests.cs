@@ -1,0 +1,147 @@
+using System.Text.Json.Nodes;
+using OnnxDiffusion.Kernels;
+using OnnxDiffusion.Models;
+using OnnxDiffusion.Tests.Sampling;
+
+namespace OnnxDiffusion.Tests.Models;
+
+/// <summary>
+/// The denoiser contract on the tiny fixture model, whose output is known exactly:
+/// out = 0.5·x + 0.001·t + table[label], table[k] = 0.1·k, table[null = 10] = −1.
+/// </summary>
+[Collection("cpu-kernels")]
+public class OnnxDenoiserTests
+{
+    private const int S = 16;
+
+    private static double Expected(float x, long t, long label) => 0.5 * x + 0.001 * t + (label == 10 ? -1.0 : 0.1 * label);
+
+    private static OnnxDenoiser Open(double guidance = 1.0, string? dir = null) =>
+        new(dir ?? RepoPaths.Fixture("tiny-denoiser"), new DenoiserOptions { Device = DeviceKind.Cpu, GuidanceScale = guidance }, CpuKernels.Get());
+
+    private static (float[] X, long[] T, long[] Y) Batch(int b)
+    {
+        var x = Enumerable.Range(0, b * S).Select(i => (float)Math.Sin(i)).ToArray();
+        var t = Enumerable.Range(0, b).Select(i => (long)(100 * i + 7)).ToArray();
+        var y = Enumerable.Range(0, b).Select(i => (long)(i % 10)).ToArray();
+        return (x, t, y);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    public void PredictsTheKnownFunctionAtBatch(int b)
+    {
+        using var d = Open();
+        var (x, t, y) = Batch(b);
+        var o = new float[b * S];
+        d.Predict(x, t, y, o);
+        for (int i = 0; i < o.Length; i++)
+            Assert.Equal(Expected(x[i], t[i / S], y[i / S]), o[i], 5);
+        Assert.Equal("CPU", d.Provider);
+    }
+
+    [Fact]
+    public void BatchSizesCanAlternate()
+    {
+        using var d = Open();
+        foreach (int b in new[] { 7, 1, 7, 3 })
+        {
+            var (x, t, y) = Batch(b);
+            var o = new float[b * S];
+            d.Predict(x, t, y, o);
+            Assert.Equal(Expected(x[^1], t[^1], y[^1]), o[^1], 5);
+        }
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    public void GuidanceCombinesTheConditionalAndNullHalves(int b)
+    {
+        const double w = 3.0;
+        using var d = Open(w);
+        var (x, t, y) = Batch(b);
+        var o = new float[b * S];
+        d.Predict(x, t, y, o);
+        for (int i = 0; i < o.Length; i++)
+        {
+            double c = Expected(x[i], t[i / S], y[i / S]);
+            double u = Expected(x[i], t[i / S], 10);
+            Assert.Equal(u + w * (c - u), o[i], 4);
+        }
+        Assert.Equal(2L * b, d.ImageEvaluations);
+    }
+
+    [Fact]
+    public void ClassLabelOutOfRangeIsRejected()
+    {
+        using var d = Open();
+        var (x, t, _) = Batch(2);
+        var ex = Assert.Throws<OnnxDiffusionException>(() => d.Predict(x, t, new long[] { 3, 11 }, new float[2 * S]));
+        Assert.Contains("class label 11", ex.Message);
+    }
+
+    [Fact]
+    public void ManifestNamingAMissingInputIsRejected()
+    {
+        string dir = RepoPaths.CopyFixture("tiny-denoiser");
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "model.json")))!;
+        json["inputs"]!["timestep"] = "t";
+        File.WriteAllText(Path.Combine(dir, "model.json"), json.ToJsonString());
+        var ex = Assert.Throws<OnnxDiffusionException>(() => Open(dir: dir));
+        Assert.Contains("input 't'", ex.Message);
+        Assert.Contains("timestep", ex.Message);
+    }
+
+    [Fact]
+    public void ManifestNamingAMissingOutputIsRejected()
+    {
+        string dir = RepoPaths.CopyFixture("tiny-denoiser");
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "model.json")))!;
+        json["output"] = "noise_pred";
+        File.WriteAllText(Path.Combine(dir, "model.json"), json.ToJsonString());
+        var ex = Assert.Throws<OnnxDiffusionException>(() => Open(dir: dir));
+        Assert.Contains("output 'noise_pred'", ex.Message);
+    }
+
+    [Fact]
+    public void ManifestWithTheWrongImageSizeIsRejected()
+    {
+        string dir = RepoPaths.CopyFixture("tiny-denoiser");
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "model.json")))!;
+        json["image_size"] = 28;
+        File.WriteAllText(Path.Combine(dir, "model.json"), json.ToJsonString());
+        var ex = Assert.Throws<OnnxDiffusionException>(() => Open(dir: dir));
+        Assert.Contains("[B,1,28,28]", ex.Message);
+    }
+
+    [Fact]
+    public void NonOnnxFileIsRejectedNamingIt()
+    {
+        string dir = RepoPaths.CopyFixture("tiny-denoiser");
+        File.WriteAllText(Path.Combine(dir, "unet.onnx"), "this is not a protobuf");
+        var ex = Assert.Throws<OnnxDiffusionException>(() => Open(dir: dir));
+        Assert.Contains("unet.onnx", ex.Message);
+        Assert.Contains("not a loadable ONNX model", ex.Message);
+    }
+
+    [Fact]
+    public void MissingManifestIsAConfigError()
+    {
+        string dir = Directory.CreateTempSubdirectory("nomodel").FullName;
+        var ex = Assert.Throws<ConfigException>(() => Open(dir: dir));
+        Assert.Contains("model.json", ex.Message);
+    }
+
+    [Fact]
+    public void GuidanceOnAnUnconditionalManifestIsRejected()
+    {
+        string dir = RepoPaths.CopyFixture("tiny-denoiser");
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "model.json")))!;
+        json["null_class"] = null;
+        File.WriteAllText(Path.Combine(dir, "model.json"), json.ToJsonString());
+        var ex = Assert.Throws<OnnxDiffusionException>(() => Open(2.0, dir));
+        Assert.Contains("null_class", ex.Message);
+    }
+}
