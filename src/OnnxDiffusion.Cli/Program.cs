@@ -12,6 +12,7 @@ public static class Program
         var root = new RootCommand(
             "OnnxDiffusion — synthesize training datasets with ONNX diffusion models and measure what they are worth.");
         root.Subcommands.Add(ScheduleCommand.Create());
+        root.Subcommands.Add(GenerateCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -1,0 +1,53 @@
+using System.CommandLine;
+
+namespace OnnxDiffusion.Cli.Commands;
+
+/// <summary>Options shared by the commands that run a model, so their names and defaults agree.</summary>
+internal static class CommonOptions
+{
+    public const string EmbeddedModel = "models/fashion-mnist-ddpm";
+
+    public static Option<string> Model() => new("--model")
+    {
+        Description = "model folder (model.json, the .onnx it names, scheduler_config.json)",
+        DefaultValueFactory = _ => EmbeddedModel,
+    };
+
+    public static Option<string> Device() => new("--device")
+    {
+        Description = "auto | cpu | cuda — for ONNX Runtime and the sampler kernels",
+        DefaultValueFactory = _ => "auto",
+    };
+
+    public static Option<int?> Steps() => new("--steps") { Description = "inference steps (default: the model card's)" };
+
+    public static Option<string> Sampler() => new("--sampler") { Description = "ddim | ddpm", DefaultValueFactory = _ => "ddim" };
+
+    public static Option<double> Eta() => new("--eta") { Description = "DDIM η in [0,1] (0 = deterministic)", DefaultValueFactory = _ => 0.0 };
+
+    public static Option<double?> Guidance() => new("--guidance")
+    {
+        Description = "classifier-free guidance scale w (≤ 1 = off; default: the model card's)",
+    };
+
+    public static Option<ulong> Seed() => new("--seed") { Description = "run seed", DefaultValueFactory = _ => 0UL };
+
+    public static Option<int> Batch() => new("--batch") { Description = "images per network batch", DefaultValueFactory = _ => 64 };
+
+    /// <summary>
+    /// Resolves a repository-relative default (the embedded model or data) from the working directory or,
+    /// failing that, from the folders above the executable, so `dotnet run` works from anywhere in the clone.
+    /// </summary>
+    public static string Resolve(string path)
+    {
+        if (Path.IsPathRooted(path) || Directory.Exists(path) || File.Exists(path))
+            return path;
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+        {
+            string candidate = Path.Combine(d.FullName, path);
+            if (Directory.Exists(candidate) || File.Exists(candidate))
+                return candidate;
+        }
+        return path;
+    }
+}

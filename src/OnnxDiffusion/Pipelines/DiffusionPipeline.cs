@@ -1,0 +1,148 @@
+using OnnxDiffusion.Kernels;
+using OnnxDiffusion.Models;
+using OnnxDiffusion.Sampling;
+using OnnxDiffusion.Schedules;
+using OnnxDiffusion.Synthesis;
+
+namespace OnnxDiffusion.Pipelines;
+
+/// <summary>What a run needs to know to assemble a pipeline.</summary>
+public sealed record PipelineSettings
+{
+    /// <summary>Model folder: model.json, the .onnx, scheduler_config.json.</summary>
+    public required string ModelDirectory { get; init; }
+
+    /// <summary>Device for ONNX Runtime and the kernels.</summary>
+    public DeviceKind Device { get; init; } = DeviceKind.Auto;
+
+    /// <summary>ddim or ddpm.</summary>
+    public string Sampler { get; init; } = "ddim";
+
+    /// <summary>Inference steps; null = the model card's default.</summary>
+    public int? Steps { get; init; }
+
+    /// <summary>DDIM η.</summary>
+    public double Eta { get; init; }
+
+    /// <summary>Guidance scale; null = the model card's default.</summary>
+    public double? Guidance { get; init; }
+
+    /// <summary>Run seed.</summary>
+    public ulong Seed { get; init; }
+
+    /// <summary>Images per network batch.</summary>
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>ONNX Runtime intra-op threads (0 = one per core).</summary>
+    public int IntraOpThreads { get; init; }
+}
+
+/// <summary>
+/// The assembled product path for one model: accelerator and kernels, the ONNX Runtime denoiser,
+/// the schedule and its timesteps, the sampler, the diffusion loop and the synthesizer over it.
+/// </summary>
+public sealed class DiffusionPipeline : IDisposable
+{
+    private readonly KernelAccelerator _device;
+    private readonly DiffusionLoop _loop;
+
+    private DiffusionPipeline(KernelAccelerator device, OnnxDenoiser denoiser, NoiseSchedule schedule, ISampler sampler,
+        DiffusionLoop loop, int[] timesteps, PipelineSettings settings)
+    {
+        _device = device;
+        Denoiser = denoiser;
+        Schedule = schedule;
+        Sampler = sampler;
+        _loop = loop;
+        Timesteps = timesteps;
+        Settings = settings;
+        Synthesizer = new Synthesizer(loop, denoiser, denoiser.Manifest.IsConditional);
+    }
+
+    /// <summary>The ONNX Runtime denoiser.</summary>
+    public OnnxDenoiser Denoiser { get; }
+
+    /// <summary>The model's manifest.</summary>
+    public ModelManifest Manifest => Denoiser.Manifest;
+
+    /// <summary>The noise schedule.</summary>
+    public NoiseSchedule Schedule { get; }
+
+    /// <summary>The sampler.</summary>
+    public ISampler Sampler { get; }
+
+    /// <summary>All inference timesteps for the chosen step count.</summary>
+    public int[] Timesteps { get; }
+
+    /// <summary>The settings with defaults filled in.</summary>
+    public PipelineSettings Settings { get; }
+
+    /// <summary>The synthesizer (generation and reconstruction).</summary>
+    public Synthesizer Synthesizer { get; }
+
+    /// <summary>Fallback notices (e.g. CUDA requested by auto but not usable).</summary>
+    public IReadOnlyList<string> Notices => (_device.Notice, Denoiser.Notice) switch
+    {
+        (null, null) => [],
+        (not null, not null) => ["device auto: no usable CUDA device; ONNX Runtime and the sampler kernels run on the CPU"],
+        var (k, o) => [(k ?? o)!],
+    };
+
+    /// <summary>Opens a model folder and assembles the pipeline.</summary>
+    /// <exception cref="OnnxDiffusionException">Any invalid file or setting (the message names it).</exception>
+    public static DiffusionPipeline Open(PipelineSettings settings)
+    {
+        if (settings.BatchSize < 1)
+            throw new ConfigException($"--batch {settings.BatchSize}: expected an integer ≥ 1");
+        if (!Directory.Exists(settings.ModelDirectory))
+            throw new ConfigException($"{settings.ModelDirectory}: model folder not found");
+        var manifest = ModelManifest.Load(Path.Combine(settings.ModelDirectory, "model.json"));
+        var config = SchedulerConfig.Load(Path.Combine(settings.ModelDirectory, "scheduler_config.json"));
+        if (SchedulerConfig.NameOf(config.PredictionType) != manifest.PredictionType)
+            throw new ConfigException(
+                $"{settings.ModelDirectory}: scheduler_config.json says prediction_type {SchedulerConfig.NameOf(config.PredictionType)} but model.json says {manifest.PredictionType}");
+        var filled = settings with
+        {
+            Steps = settings.Steps ?? manifest.DefaultSteps,
+            Guidance = settings.Guidance ?? manifest.DefaultGuidanceScale,
+        };
+        var sampler = Samplers.Create(filled.Sampler);
+        var schedule = new NoiseSchedule(config);
+        var timesteps = Schedules.Timesteps.For(config, filled.Steps!.Value);
+        if (filled.Eta is < 0 or > 1 || double.IsNaN(filled.Eta))
+            throw new ConfigException($"--eta {filled.Eta}: expected a number in [0, 1]");
+
+        var device = KernelAccelerator.Create(filled.Device);
+        OnnxDenoiser? denoiser = null;
+        try
+        {
+            var kernels = new DiffusionKernels(device);
+            denoiser = new OnnxDenoiser(filled.ModelDirectory, new DenoiserOptions
+            {
+                Device = filled.Device,
+                GuidanceScale = filled.Guidance!.Value,
+                IntraOpThreads = filled.IntraOpThreads,
+            }, kernels);
+            var loop = new DiffusionLoop(kernels, denoiser, schedule, sampler, filled.BatchSize);
+            return new DiffusionPipeline(device, denoiser, schedule, sampler, loop, timesteps, filled);
+        }
+        catch
+        {
+            denoiser?.Dispose();
+            device.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One line describing the run, e.g. "DDIM 25 steps, guidance 2, CPU".</summary>
+    public string Describe() =>
+        $"{Sampler.Name.ToUpperInvariant()} {Timesteps.Length} steps, guidance {Settings.Guidance}, {Denoiser.Provider} + {_device.Description}";
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _loop.Dispose();
+        Denoiser.Dispose();
+        _device.Dispose();
+    }
+}

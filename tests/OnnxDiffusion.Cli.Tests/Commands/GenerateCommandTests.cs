@@ -1,0 +1,62 @@
+using OnnxDiffusion.Cli.Commands;
+using OnnxDiffusion.Kernels;
+using OnnxDiffusion.Pipelines;
+
+namespace OnnxDiffusion.Cli.Tests.Commands;
+
+[Collection("console")]
+public class GenerateCommandTests
+{
+    private static string Fixture()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "OnnxDiffusion.sln")))
+                return Path.Combine(d.FullName, "tests", "fixtures", "tiny-denoiser");
+        throw new InvalidOperationException("repository root not found");
+    }
+
+    private static PipelineSettings Settings(ulong seed = 3) => new()
+    {
+        ModelDirectory = Fixture(), Device = DeviceKind.Cpu, Steps = 5, Guidance = 2.0, Seed = seed, BatchSize = 4,
+    };
+
+    [Fact]
+    public void WritesOneFolderPerClassAndAGrid()
+    {
+        string dir = Directory.CreateTempSubdirectory("gen").FullName;
+        Assert.Equal(0, GenerateCommand.Execute(Settings(), 3, dir));
+        Assert.True(File.Exists(Path.Combine(dir, "grid.png")));
+        for (int c = 0; c < 10; c++)
+            Assert.Equal(3, Directory.GetFiles(Path.Combine(dir, $"c{c}"), "*.png").Length);
+        Assert.Empty(Directory.GetFiles(dir, "*.partial", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public void SameSeedGivesIdenticalFilesWhateverTheBatchSize()
+    {
+        string a = Directory.CreateTempSubdirectory("gen").FullName, b = Directory.CreateTempSubdirectory("gen").FullName;
+        GenerateCommand.Execute(Settings(), 2, a);
+        GenerateCommand.Execute(Settings() with { BatchSize = 7 }, 2, b);
+        foreach (var f in Directory.GetFiles(a, "*.png", SearchOption.AllDirectories))
+            Assert.Equal(File.ReadAllBytes(f), File.ReadAllBytes(Path.Combine(b, Path.GetRelativePath(a, f))));
+    }
+
+    [Fact]
+    public void MissingModelFolderIsOneLineError()
+    {
+        var err = new StringWriter();
+        var old = Console.Error;
+        Console.SetError(err);
+        try
+        {
+            int rc = Program.Main(["generate", "--model", "/nonexistent/model", "--out", Path.GetTempPath()]);
+            Assert.Equal(CommandRunner.BadInput, rc);
+        }
+        finally
+        {
+            Console.SetError(old);
+        }
+        Assert.Contains("/nonexistent/model", err.ToString());
+        Assert.Single(err.ToString().Trim().Split('\n'));
+    }
+}
