@@ -1,0 +1,126 @@
+using SkiaSharp;
+
+namespace OnnxDiffusion.Data;
+
+/// <summary>
+/// Reads torchvision's ImageFolder layout, <c>root/&lt;class&gt;/*.png|jpg|jpeg</c>, decoded with SkiaSharp.
+/// Classes are the sub-folders (sorted ordinally, or matched to an explicit class list); files within a class
+/// are sorted ordinally, so the order — and every derived subset — is deterministic.
+/// </summary>
+public static class ImageFolderDataset
+{
+    private static readonly string[] Extensions = [".png", ".jpg", ".jpeg"];
+
+    /// <summary>Loads every image as <paramref name="channels"/> channels (1 = grey, 3 = RGB).</summary>
+    /// <param name="root">The dataset folder.</param>
+    /// <param name="channels">1 or 3.</param>
+    /// <param name="classNames">Expected classes in label order (folder names are matched with
+    /// <see cref="ImageFolderWriter.FolderName"/>); null takes the sub-folders as they are.</param>
+    /// <exception cref="DataFormatException">Unknown or empty class folder, undecodable image, mixed sizes.</exception>
+    public static LabeledImages Load(string root, int channels, IReadOnlyList<string>? classNames = null)
+    {
+        if (channels is not (1 or 3))
+            throw new DataFormatException($"{root}: {channels} channels requested, expected 1 or 3");
+        if (!Directory.Exists(root))
+            throw new DataFormatException($"{root}: image folder not found");
+        var folders = Directory.GetDirectories(root).Select(Path.GetFileName).Select(n => n!).OrderBy(n => n, StringComparer.Ordinal).ToList();
+        IReadOnlyList<string> names;
+        if (classNames is null)
+        {
+            names = folders;
+        }
+        else
+        {
+            var known = classNames.Select(ImageFolderWriter.FolderName).ToList();
+            foreach (var f in folders)
+                if (!known.Contains(f))
+                    throw new DataFormatException($"{Path.Combine(root, f)}: class folder '{f}' is not one of the model's classes ({string.Join(", ", known)})");
+            names = classNames;
+        }
+        if (names.Count == 0)
+            throw new DataFormatException($"{root}: no class folders found (expected root/<class>/*.png)");
+
+        var pixels = new List<byte>();
+        var labels = new List<int>();
+        int width = -1, height = -1;
+        string? firstFile = null;
+        for (int label = 0; label < names.Count; label++)
+        {
+            string dir = Path.Combine(root, ImageFolderWriter.FolderName(names[label]));
+            if (!Directory.Exists(dir))
+                continue; // a subset may lack a class; an existing but empty folder is an error below
+            var files = Directory.GetFiles(dir)
+                .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                .OrderBy(f => f, StringComparer.Ordinal).ToArray();
+            if (files.Length == 0)
+                throw new DataFormatException($"{dir}: class folder holds no .png/.jpg images");
+            foreach (var file in files)
+            {
+                var (px, w, h) = Decode(file, channels);
+                if (width < 0)
+                {
+                    (width, height, firstFile) = (w, h, file);
+                }
+                else if (w != width || h != height)
+                {
+                    throw new DataFormatException($"{file}: image is {w}×{h} but {firstFile} is {width}×{height} (all images must have one size)");
+                }
+                pixels.AddRange(px);
+                labels.Add(label);
+            }
+        }
+        if (labels.Count == 0)
+            throw new DataFormatException($"{root}: no images found");
+        return new LabeledImages(pixels.ToArray(), labels.ToArray(), channels, height, width,
+            names.ToArray(), root);
+    }
+
+    /// <summary>Decodes one image to planar bytes [C, H, W].</summary>
+    /// <exception cref="DataFormatException">The file cannot be decoded.</exception>
+    public static (byte[] Pixels, int Width, int Height) Decode(string file, int channels)
+    {
+        using var bitmap = SKBitmap.Decode(file)
+                           ?? throw new DataFormatException($"{file}: not a decodable PNG/JPEG image (corrupt or unsupported)");
+        int w = bitmap.Width, h = bitmap.Height;
+        var planar = new byte[channels * w * h];
+        var span = bitmap.GetPixelSpan();
+        int bpp = bitmap.BytesPerPixel;
+        var ct = bitmap.ColorType;
+        for (int i = 0; i < w * h; i++)
+        {
+            byte r, g, b;
+            if (ct is SKColorType.Gray8 or SKColorType.Alpha8)
+            {
+                r = g = b = span[i];
+            }
+            else if (ct == SKColorType.Bgra8888)
+            {
+                b = span[i * bpp];
+                g = span[i * bpp + 1];
+                r = span[i * bpp + 2];
+            }
+            else if (ct == SKColorType.Rgba8888)
+            {
+                r = span[i * bpp];
+                g = span[i * bpp + 1];
+                b = span[i * bpp + 2];
+            }
+            else
+            {
+                var c = bitmap.GetPixel(i % w, i / w);
+                (r, g, b) = (c.Red, c.Green, c.Blue);
+            }
+            if (channels == 1)
+            {
+                planar[i] = r == g && g == b ? r : (byte)Math.Clamp((int)Math.Round(0.299 * r + 0.587 * g + 0.114 * b), 0, 255);
+            }
+            else
+            {
+                planar[i] = r;
+                planar[w * h + i] = g;
+                planar[2 * w * h + i] = b;
+            }
+        }
+        return (planar, w, h);
+    }
+}
