@@ -13,6 +13,8 @@ public static class Program
             "OnnxDiffusion — synthesize training datasets with ONNX diffusion models and measure what they are worth.");
         root.Subcommands.Add(ScheduleCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
+        root.Subcommands.Add(ReconstructCommand.Create());
+        root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(MetricsCommand.Create());
         return root.Parse(args).Invoke();
     }

@@ -77,6 +77,11 @@ public sealed class DiffusionPipeline : IDisposable
     /// <summary>The settings with defaults filled in.</summary>
     public PipelineSettings Settings { get; }
 
+    /// <summary>sha256 of the U-Net's .onnx file (computed once, on first use).</summary>
+    public string ModelSha256 => _sha ??= Synthesis.SyntheticDatasetWriter.Sha256(File.ReadAllBytes(Denoiser.OnnxPath));
+
+    private string? _sha;
+
     /// <summary>The synthesizer (generation and reconstruction).</summary>
     public Synthesizer Synthesizer { get; }
 

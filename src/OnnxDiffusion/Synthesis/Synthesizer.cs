@@ -26,11 +26,12 @@ public sealed class Synthesizer
     /// <summary>
     /// Runs all <paramref name="items"/>. With <paramref name="strength"/> = 1 every image starts from pure
     /// noise; below 1, from its source image in <paramref name="sources"/>, forward-noised to the first of the
-    /// last ⌊N·s⌋ timesteps. <paramref name="sink"/> receives each image as C·H·W floats in [-1, 1].
+    /// last ⌊N·s⌋ timesteps. <paramref name="sink"/> receives each image as C·H·W floats in [-1, 1];
+    /// <paramref name="batchDone"/> is called after each batch's images were handed over, with the running count.
     /// </summary>
     public void Run(IReadOnlyList<SynthesisItem> items, IReadOnlyList<int> timesteps, double strength, LabeledImages? sources,
         ulong seed, double eta, Action<SynthesisItem, ReadOnlySpan<float>> sink,
-        IProgress<int>? progress = null, CancellationToken cancellationToken = default)
+        Action<int>? batchDone = null, CancellationToken cancellationToken = default)
     {
         var run = Timesteps.ForStrength(timesteps, strength);
         bool fromNoise = strength >= 1.0;
@@ -60,7 +61,7 @@ public sealed class Synthesizer
             for (int i = 0; i < b; i++)
                 sink(items[start + i], span.Slice(i * _sampleSize, _sampleSize));
             done += b;
-            progress?.Report(done);
+            batchDone?.Invoke(done);
         }
     }
 }

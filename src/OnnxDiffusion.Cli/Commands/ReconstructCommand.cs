@@ -1,0 +1,50 @@
+using System.CommandLine;
+using OnnxDiffusion.Data;
+using OnnxDiffusion.Pipelines;
+using OnnxDiffusion.Synthesis;
+
+namespace OnnxDiffusion.Cli.Commands;
+
+/// <summary>
+/// <c>onnxdiffusion reconstruct</c>: each real image of a class-balanced subset is noised to the start step of
+/// strength S and denoised with its own label. S = 0 returns the real images pixel for pixel; S = 1 is
+/// generation from pure noise (with the subset's labels).
+/// </summary>
+public static class ReconstructCommand
+{
+    /// <summary>Creates the command.</summary>
+    public static Command Create()
+    {
+        var o = new SynthesisOptions();
+        var cmd = new Command("reconstruct", "Noise real images to strength S and denoise them back (img2img).");
+        o.AddTo(cmd, reconstruct: true);
+        cmd.SetAction(p => CommandRunner.Run(() => Execute(o.Settings(p), o.Data(p), o.Split(p), o.PerClass(p), o.Strength(p), o.Out(p), o.Shard(p))));
+        return cmd;
+    }
+
+    /// <summary>Runs reconstruction into <paramref name="outDir"/>.</summary>
+    public static int Execute(PipelineSettings settings, string dataDir, string split, int perClass, double strength, string outDir,
+        ShardSpec? shard = null)
+    {
+        var sh = shard ?? ShardSpec.All;
+        if (!(strength >= 0 && strength <= 1))
+            throw new ConfigException($"--strength {strength}: expected a number in [0, 1]");
+        if (split is not ("train" or "test"))
+            throw new ConfigException($"--split '{split}': expected train or test");
+        using var pipeline = DiffusionPipeline.Open(settings);
+        SynthesisOptions.PrintNotices(pipeline);
+        var m = pipeline.Manifest;
+        // Everything is validated before the output folder is touched: a bad input writes nothing.
+        var real = DatasetLoader.Load(dataDir, split, m.Channels, m.ClassNames.Count > 0 ? m.ClassNames : null);
+        if (real.Height != m.ImageSize || real.Width != m.ImageSize || real.Channels != m.Channels)
+            throw new DataFormatException($"{dataDir}: images are {real.Channels}×{real.Height}×{real.Width}, the model expects {m.Channels}×{m.ImageSize}×{m.ImageSize}");
+        var subset = ClassBalancedSubset.Select(real, perClass, settings.Seed);
+        var items = subset.Select((src, i) => new SynthesisItem(i, real.Labels[src], src)).ToList();
+        var source = new SourceSpec { Dataset = Path.GetFileName(Path.GetFullPath(dataDir).TrimEnd('/')), Split = split, SplitSize = real.Count };
+        var recipe = SynthesisRun.Recipe(pipeline, "reconstruct", perClass, items.Count, strength, source, sh);
+        var summary = ProgressDisplay.Run($"reconstruct s={strength} ({pipeline.Describe()})",
+            report => SynthesisRun.Execute(pipeline, recipe, items, real, outDir, sh, report));
+        SynthesisOptions.PrintSummary(summary, outDir);
+        return 0;
+    }
+}

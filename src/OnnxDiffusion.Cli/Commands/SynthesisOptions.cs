@@ -1,0 +1,77 @@
+using System.CommandLine;
+using OnnxDiffusion.Pipelines;
+using OnnxDiffusion.Synthesis;
+
+namespace OnnxDiffusion.Cli.Commands;
+
+/// <summary>The options generate and reconstruct share, declared once.</summary>
+internal sealed class SynthesisOptions
+{
+    private readonly Option<string> _model = CommonOptions.Model();
+    private readonly Option<string> _data = new("--data") { Description = "real dataset: IDX folder or ImageFolder", DefaultValueFactory = _ => "data/fashion-mnist" };
+    private readonly Option<string> _split = new("--split") { Description = "train | test", DefaultValueFactory = _ => "train" };
+    private readonly Option<int> _perClass = new("--per-class") { Description = "images per class", DefaultValueFactory = _ => 10 };
+    private readonly Option<double> _strength = new("--strength") { Description = "img2img strength S in [0,1] (0 = the real image, 1 = pure noise)", DefaultValueFactory = _ => 0.6 };
+    private readonly Option<int?> _steps = CommonOptions.Steps();
+    private readonly Option<string> _sampler = CommonOptions.Sampler();
+    private readonly Option<double> _eta = CommonOptions.Eta();
+    private readonly Option<double?> _guidance = CommonOptions.Guidance();
+    private readonly Option<ulong> _seed = CommonOptions.Seed();
+    private readonly Option<int> _batch = CommonOptions.Batch();
+    private readonly Option<string> _device = CommonOptions.Device();
+    private readonly Option<string> _out = new("--out") { Description = "output folder (rerun with the same options to resume)", Required = true };
+    private readonly Option<string?> _shard = new("--shard") { Description = "i/n: make only the ids ≡ i (mod n); join shards with `merge`" };
+
+    public void AddTo(Command cmd, bool reconstruct)
+    {
+        cmd.Options.Add(_model);
+        if (reconstruct)
+        {
+            cmd.Options.Add(_data);
+            cmd.Options.Add(_split);
+        }
+        cmd.Options.Add(_perClass);
+        if (reconstruct)
+            cmd.Options.Add(_strength);
+        foreach (var o in new Option[] { _steps, _sampler, _eta, _guidance, _seed, _batch, _device, _out, _shard })
+            cmd.Options.Add(o);
+    }
+
+    public PipelineSettings Settings(ParseResult p) => new()
+    {
+        ModelDirectory = CommonOptions.Resolve(p.GetValue(_model)!),
+        Device = CommandRunner.Device(p.GetValue(_device)),
+        Sampler = p.GetValue(_sampler)!,
+        Steps = p.GetValue(_steps),
+        Eta = p.GetValue(_eta),
+        Guidance = p.GetValue(_guidance),
+        Seed = p.GetValue(_seed),
+        BatchSize = p.GetValue(_batch),
+    };
+
+    public string Data(ParseResult p) => CommonOptions.Resolve(p.GetValue(_data)!);
+
+    public string Split(ParseResult p) => p.GetValue(_split)!;
+
+    public int PerClass(ParseResult p) => p.GetValue(_perClass);
+
+    public double Strength(ParseResult p) => p.GetValue(_strength);
+
+    public string Out(ParseResult p) => p.GetValue(_out)!;
+
+    public ShardSpec Shard(ParseResult p) => ShardSpec.Parse(p.GetValue(_shard));
+
+    public static void PrintNotices(DiffusionPipeline pipeline)
+    {
+        foreach (var notice in pipeline.Notices)
+            Console.Error.WriteLine("notice: " + notice);
+    }
+
+    public static void PrintSummary(SynthesisSummary s, string outDir)
+    {
+        string rate = s.Written > 0 && s.Seconds > 0
+            ? $" ({s.Written / s.Seconds:F2} images/s, {s.NetworkEvaluations / s.Seconds:F1} network evaluations/s)"
+            : "";
+        Console.WriteLine($"{outDir}: {s.Written} images made in {s.Seconds:F1} s{rate}, {s.Skipped} already present");
+    }
+}

@@ -1,0 +1,49 @@
+using System.Text.Json.Serialization;
+
+namespace OnnxDiffusion.Synthesis;
+
+/// <summary>One line of <c>manifest.jsonl</c>: where a synthetic image came from and how it was made.</summary>
+public sealed record ManifestRecord
+{
+    /// <summary>Global sample id (keys the noise; names the file).</summary>
+    [JsonPropertyName("id")] public long Id { get; init; }
+
+    /// <summary>File path relative to the dataset root.</summary>
+    [JsonPropertyName("file")] public string File { get; init; } = "";
+
+    /// <summary>Class name.</summary>
+    [JsonPropertyName("class")] public string Class { get; init; } = "";
+
+    /// <summary>Class index.</summary>
+    [JsonPropertyName("label")] public int Label { get; init; }
+
+    /// <summary>Index of the real source image in its split (null for generation).</summary>
+    [JsonPropertyName("source_index")] public int? SourceIndex { get; init; }
+
+    /// <summary>img2img strength (1 = generation).</summary>
+    [JsonPropertyName("strength")] public double Strength { get; init; }
+
+    /// <summary>First timestep run (null when no step ran, i.e. strength 0).</summary>
+    [JsonPropertyName("start_timestep")] public int? StartTimestep { get; init; }
+
+    /// <summary>Run seed.</summary>
+    [JsonPropertyName("seed")] public ulong Seed { get; init; }
+
+    /// <summary>Sampler name.</summary>
+    [JsonPropertyName("sampler")] public string Sampler { get; init; } = "";
+
+    /// <summary>Inference steps N (of which ⌊N·s⌋ ran).</summary>
+    [JsonPropertyName("steps")] public int Steps { get; init; }
+
+    /// <summary>Guidance scale.</summary>
+    [JsonPropertyName("guidance")] public double Guidance { get; init; }
+
+    /// <summary>DDIM η.</summary>
+    [JsonPropertyName("eta")] public double Eta { get; init; }
+
+    /// <summary>sha256 of the U-Net's .onnx file.</summary>
+    [JsonPropertyName("model_sha256")] public string ModelSha256 { get; init; } = "";
+
+    /// <summary>sha256 of the PNG file, so a resumed or merged set can be verified.</summary>
+    [JsonPropertyName("png_sha256")] public string PngSha256 { get; init; } = "";
+}

@@ -1,0 +1,83 @@
+using OnnxDiffusion.Data;
+using OnnxDiffusion.Pipelines;
+using OnnxDiffusion.Schedules;
+
+namespace OnnxDiffusion.Synthesis;
+
+/// <summary>What a generate or reconstruct run produced.</summary>
+/// <param name="Written">Images made by this run.</param>
+/// <param name="Skipped">Images found complete from an earlier run.</param>
+/// <param name="Seconds">Wall time of the synthesis.</param>
+/// <param name="NetworkEvaluations">Images through the U-Net (guidance counts two).</param>
+public sealed record SynthesisSummary(int Written, int Skipped, double Seconds, long NetworkEvaluations);
+
+/// <summary>
+/// Runs generation or reconstruction into a synthetic dataset folder: builds the recipe, opens (or resumes)
+/// the writer, makes the images this shard owns that are not done yet, flushes the manifest after every batch.
+/// </summary>
+public static class SynthesisRun
+{
+    /// <summary>The recipe for a run over a pipeline.</summary>
+    public static SyntheticRunConfig Recipe(DiffusionPipeline p, string kind, int perClass, int total, double strength,
+        SourceSpec? source, ShardSpec shard)
+    {
+        var run = Timesteps.ForStrength(p.Timesteps, strength);
+        var m = p.Manifest;
+        return new SyntheticRunConfig
+        {
+            Kind = kind,
+            Model = Path.GetFileName(Path.GetFullPath(p.Settings.ModelDirectory).TrimEnd('/')),
+            ModelSha256 = p.ModelSha256,
+            Source = source,
+            PerClass = perClass,
+            Total = total,
+            Strength = strength,
+            StartTimestep = run.Length > 0 ? run[0] : null,
+            Steps = p.Timesteps.Length,
+            Sampler = p.Sampler.Name,
+            Eta = p.Settings.Eta,
+            Guidance = p.Settings.Guidance!.Value,
+            Seed = p.Settings.Seed,
+            ImageSize = m.ImageSize,
+            Channels = m.Channels,
+            ClassNames = m.ClassNames.Count > 0 ? m.ClassNames : ["samples"],
+            Shard = shard.IsAll ? null : shard.ToString(),
+        };
+    }
+
+    /// <summary>
+    /// Makes every item this shard owns that the folder does not already hold.
+    /// <paramref name="progress"/> receives (done, total) for this process's share.
+    /// </summary>
+    public static SynthesisSummary Execute(DiffusionPipeline p, SyntheticRunConfig recipe, IReadOnlyList<SynthesisItem> items,
+        LabeledImages? sources, string outDir, ShardSpec shard, Action<int, int>? progress = null, CancellationToken ct = default)
+    {
+        var writer = SyntheticDatasetWriter.Open(outDir, recipe);
+        var mine = items.Where(i => shard.Owns(i.Id)).ToList();
+        var todo = mine.Where(i => !writer.IsComplete(i.Id)).ToList();
+        int skipped = mine.Count - todo.Count;
+        progress?.Invoke(0, todo.Count);
+        var template = new ManifestRecord
+        {
+            Strength = recipe.Strength, StartTimestep = recipe.StartTimestep, Seed = recipe.Seed, Sampler = recipe.Sampler,
+            Steps = recipe.Steps, Guidance = recipe.Guidance, Eta = recipe.Eta, ModelSha256 = recipe.ModelSha256,
+        };
+        long evalsBefore = p.Denoiser.ImageEvaluations;
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        p.Synthesizer.Run(todo, p.Timesteps, recipe.Strength, sources, recipe.Seed, recipe.Eta,
+            (item, image) => writer.Add(template with
+            {
+                Id = item.Id, Label = item.Label, SourceIndex = item.SourceIndex >= 0 ? item.SourceIndex : null,
+            }, image),
+            done =>
+            {
+                writer.Flush();
+                progress?.Invoke(done, todo.Count);
+            }, ct);
+        writer.Flush();
+        double seconds = sw.Elapsed.TotalSeconds;
+        if (writer.Records.Count == recipe.Total || shard.IsAll)
+            writer.WriteGrid(Math.Min(10, recipe.PerClass));
+        return new SynthesisSummary(todo.Count, skipped, seconds, p.Denoiser.ImageEvaluations - evalsBefore);
+    }
+}

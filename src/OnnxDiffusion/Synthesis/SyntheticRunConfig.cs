@@ -1,0 +1,112 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace OnnxDiffusion.Synthesis;
+
+/// <summary>Where reconstruction sources come from (null for generation).</summary>
+public sealed record SourceSpec
+{
+    /// <summary>Dataset folder name (not the path: shards on other machines must agree).</summary>
+    [JsonPropertyName("dataset")] public string Dataset { get; init; } = "";
+
+    /// <summary>train or test.</summary>
+    [JsonPropertyName("split")] public string Split { get; init; } = "train";
+
+    /// <summary>Images in the split.</summary>
+    [JsonPropertyName("split_size")] public int SplitSize { get; init; }
+}
+
+/// <summary>
+/// <c>dataset.json</c>: the complete recipe of a synthetic dataset. Re-opening an output folder requires the
+/// same recipe (then the run resumes); the batch size is deliberately absent because results do not depend on it.
+/// </summary>
+public sealed record SyntheticRunConfig
+{
+    /// <summary>Format tag.</summary>
+    [JsonPropertyName("format")] public string Format { get; init; } = "onnxdiffusion-synthetic/1";
+
+    /// <summary>generate or reconstruct.</summary>
+    [JsonPropertyName("kind")] public string Kind { get; init; } = "generate";
+
+    /// <summary>Model folder name.</summary>
+    [JsonPropertyName("model")] public string Model { get; init; } = "";
+
+    /// <summary>sha256 of the U-Net .onnx.</summary>
+    [JsonPropertyName("model_sha256")] public string ModelSha256 { get; init; } = "";
+
+    /// <summary>Reconstruction sources, or null.</summary>
+    [JsonPropertyName("source")] public SourceSpec? Source { get; init; }
+
+    /// <summary>Images per class.</summary>
+    [JsonPropertyName("per_class")] public int PerClass { get; init; }
+
+    /// <summary>Total images of the whole run (all shards).</summary>
+    [JsonPropertyName("total")] public int Total { get; init; }
+
+    /// <summary>img2img strength (1 = generation).</summary>
+    [JsonPropertyName("strength")] public double Strength { get; init; } = 1.0;
+
+    /// <summary>First timestep run, or null at strength 0.</summary>
+    [JsonPropertyName("start_timestep")] public int? StartTimestep { get; init; }
+
+    /// <summary>Inference steps N.</summary>
+    [JsonPropertyName("steps")] public int Steps { get; init; }
+
+    /// <summary>Sampler name.</summary>
+    [JsonPropertyName("sampler")] public string Sampler { get; init; } = "ddim";
+
+    /// <summary>DDIM η.</summary>
+    [JsonPropertyName("eta")] public double Eta { get; init; }
+
+    /// <summary>Guidance scale.</summary>
+    [JsonPropertyName("guidance")] public double Guidance { get; init; }
+
+    /// <summary>Run seed (noise and subset).</summary>
+    [JsonPropertyName("seed")] public ulong Seed { get; init; }
+
+    /// <summary>Image size.</summary>
+    [JsonPropertyName("image_size")] public int ImageSize { get; init; }
+
+    /// <summary>Channels.</summary>
+    [JsonPropertyName("channels")] public int Channels { get; init; }
+
+    /// <summary>Class names in label order.</summary>
+    [JsonPropertyName("class_names")] public IReadOnlyList<string> ClassNames { get; init; } = [];
+
+    /// <summary>"i/n" for a shard's output, null for a whole run.</summary>
+    [JsonPropertyName("shard")] public string? Shard { get; init; }
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    /// <summary>Canonical JSON text.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Reads a dataset.json.</summary>
+    /// <exception cref="ConfigException">Unreadable or invalid.</exception>
+    public static SyntheticRunConfig Load(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<SyntheticRunConfig>(File.ReadAllText(path)) ?? throw new ConfigException($"{path}: empty");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
+        {
+            throw new ConfigException($"{path}: cannot read dataset config ({ex.Message})", ex);
+        }
+    }
+
+    /// <summary>The first key whose value differs from <paramref name="other"/>, with both values; null when equal.</summary>
+    public (string Key, string Mine, string Theirs)? FirstDifference(SyntheticRunConfig other)
+    {
+        var a = JsonNode.Parse(ToJson())!.AsObject();
+        var b = JsonNode.Parse(other.ToJson())!.AsObject();
+        foreach (var (key, value) in a)
+        {
+            string x = value?.ToJsonString() ?? "null", y = b[key]?.ToJsonString() ?? "null";
+            if (x != y)
+                return (key, x, y);
+        }
+        return null;
+    }
+}
