@@ -3,12 +3,14 @@ using System.Globalization;
 using System.Text.Json;
 using OnnxDiffusion.Data;
 using OnnxDiffusion.Metrics;
+using OnnxDiffusion.Synthesis;
 
 namespace OnnxDiffusion.Cli.Commands;
 
 /// <summary>
-/// <c>onnxdiffusion metrics</c>: how far a synthetic set sits from a real one in a feature space —
-/// Fréchet distance and label fidelity (the feature model's accuracy on the synthetic images' intended labels).
+/// <c>onnxdiffusion metrics</c>: how far a synthetic set sits from a real one in a feature space — Fréchet
+/// distance, precision / recall / density / coverage, mode concentration, label fidelity, and PSNR to the
+/// source images when the synthetic set's manifest points at them.
 /// </summary>
 public static class MetricsCommand
 {
@@ -16,47 +18,76 @@ public static class MetricsCommand
     public static Command Create()
     {
         var real = new Option<string>("--real") { Description = "real dataset: IDX folder or ImageFolder", DefaultValueFactory = _ => "data/fashion-mnist" };
-        var realSplit = new Option<string>("--real-split") { Description = "train | test (IDX folders)", DefaultValueFactory = _ => "test" };
-        var fake = new Option<string>("--fake") { Description = "synthetic dataset (ImageFolder)", Required = true };
+        var realSplit = new Option<string>("--real-split") { Description = "train | test", DefaultValueFactory = _ => "test" };
+        var fake = new Option<string>("--fake") { Description = "synthetic dataset (ImageFolder, or IDX with --fake-split)", Required = true };
+        var fakeSplit = new Option<string>("--fake-split") { Description = "split when --fake is an IDX folder", DefaultValueFactory = _ => "train" };
         var features = new Option<string>("--features") { Description = "feature model folder (features.json + .onnx)", DefaultValueFactory = _ => "models/fashion-mnist-features" };
+        var k = new Option<int>("--k") { Description = "k of the k-NN radii", DefaultValueFactory = _ => 5 };
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
-        var cmd = new Command("metrics", "Distribution metrics of a synthetic dataset against a real one.") { real, realSplit, fake, features, json };
+        var cmd = new Command("metrics", "Distribution metrics of a synthetic dataset against a real one.") { real, realSplit, fake, fakeSplit, features, k, json };
         cmd.SetAction(p => CommandRunner.Run(() => Execute(
-            CommonOptions.Resolve(p.GetValue(real)!), p.GetValue(realSplit)!, p.GetValue(fake)!,
-            CommonOptions.Resolve(p.GetValue(features)!), p.GetValue(json), Console.Out)));
+            CommonOptions.Resolve(p.GetValue(real)!), p.GetValue(realSplit)!, CommonOptions.Resolve(p.GetValue(fake)!), p.GetValue(fakeSplit)!,
+            CommonOptions.Resolve(p.GetValue(features)!), p.GetValue(k), p.GetValue(json), Console.Out)));
         return cmd;
     }
 
     /// <summary>Computes and prints the metrics.</summary>
-    public static int Execute(string realDir, string realSplit, string fakeDir, string featuresDir, bool json, TextWriter output)
+    public static int Execute(string realDir, string realSplit, string fakeDir, string fakeSplit, string featuresDir, int k, bool json, TextWriter output)
     {
+        if (k < 1)
+            throw new ConfigException($"--k {k}: expected an integer ≥ 1");
         using var extractor = new FeatureExtractor(featuresDir);
         var m = extractor.Manifest;
         var realSet = DatasetLoader.Load(realDir, realSplit, m.Channels, m.ClassNames.Count > 0 ? m.ClassNames : null);
-        var fakeSet = DatasetLoader.Load(fakeDir, "train", m.Channels, realSet.ClassNames);
-        var (rf, _) = extractor.Run(realSet);
-        var (ff, fl) = extractor.Run(fakeSet);
-        var rs = GaussianStats.Of(rf, m.FeatureDim);
-        var fs = GaussianStats.Of(ff, m.FeatureDim);
-        foreach (var (name, s) in new[] { ("real", rs), ("fake", fs) })
-            if (FrechetDistance.TooFewSamples(s))
-                Console.Error.WriteLine($"warning: {name} set has {s.Count} samples, fewer than the feature dimension {s.Dimension}: Fréchet distance is unreliable");
-        double fd = FrechetDistance.Compute(rs, fs);
-        double? fidelity = fl.Length > 0 ? FeatureExtractor.Accuracy(fl, fakeSet.Labels) : null;
+        var fakeSet = DatasetLoader.Load(fakeDir, fakeSplit, m.Channels, realSet.ClassNames);
+        var (sources, note) = SourceIndices(fakeDir, fakeSet, realSplit, realSet.Count);
+        var result = SyntheticSetMetrics.Compute(extractor, realSet, fakeSet, k, sources);
+        foreach (var w in result.Warnings.Append(note).Where(w => w is not null))
+            Console.Error.WriteLine("warning: " + w);
         if (json)
         {
-            output.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object?>
-            {
-                ["fd"] = fd, ["label_fidelity"] = fidelity, ["n_real"] = realSet.Count, ["n_fake"] = fakeSet.Count,
-            }));
+            output.WriteLine(JsonSerializer.Serialize(result));
             return 0;
         }
         var inv = CultureInfo.InvariantCulture;
-        output.WriteLine($"real  {realDir} ({realSet.Count} images)");
-        output.WriteLine($"fake  {fakeDir} ({fakeSet.Count} images)");
-        output.WriteLine(string.Format(inv, "fd              {0:F3}", fd));
-        if (fidelity is double f)
-            output.WriteLine(string.Format(inv, "label_fidelity  {0:F4}", f));
+        output.WriteLine($"real  {realDir} [{realSplit}] ({result.NReal} images)");
+        output.WriteLine($"fake  {fakeDir} ({result.NFake} images), features {featuresDir}, k = {k}");
+        void Row(string name, double? v, string fmt = "F4") => output.WriteLine(v is double x ? $"  {name,-24} {x.ToString(fmt, inv)}" : $"  {name,-24} –");
+        Row("fd", result.Fd, "F3");
+        Row("precision", result.Precision);
+        Row("recall", result.Recall);
+        Row("density", result.Density);
+        Row("coverage", result.Coverage);
+        Row("centroid_distance_ratio", result.CentroidDistanceRatio);
+        Row("outer_decile_share", result.OuterDecileShare);
+        Row("label_fidelity", result.LabelFidelity);
+        Row("psnr", result.Psnr, "F2");
+        output.WriteLine("  percentile histogram    " + string.Join(" ", result.PercentileHistogram.Select(h => h.ToString("F2", inv))));
         return 0;
+    }
+
+    /// <summary>The real index of each fake image, when the fake folder's manifest points into this real split.</summary>
+    private static (IReadOnlyList<int>? Indices, string? Note) SourceIndices(string fakeDir, LabeledImages fake, string realSplit, int realCount)
+    {
+        string manifest = Path.Combine(fakeDir, SyntheticDatasetWriter.ManifestName);
+        string config = Path.Combine(fakeDir, SyntheticDatasetWriter.ConfigName);
+        if (fake.Files is null || !File.Exists(manifest) || !File.Exists(config))
+            return (null, null);
+        var recipe = SyntheticRunConfig.Load(config);
+        if (recipe.Source is null)
+            return (null, null);
+        if (recipe.Source.Split != realSplit || recipe.Source.SplitSize != realCount)
+            return (null, $"psnr skipped: the fake set was reconstructed from the {recipe.Source.Split} split ({recipe.Source.SplitSize} images), --real-split is {realSplit} ({realCount})");
+        var byFile = File.ReadLines(manifest).Where(l => l.Length > 0)
+            .Select(l => JsonSerializer.Deserialize<ManifestRecord>(l)!)
+            .ToDictionary(r => r.File, r => r.SourceIndex);
+        var indices = new int[fake.Count];
+        for (int i = 0; i < fake.Count; i++)
+        {
+            if (!byFile.TryGetValue(fake.Files[i], out var src) || src is null)
+                return (null, $"psnr skipped: {fake.Files[i]} has no source_index in {manifest}");
+            indices[i] = src.Value;
+        }
+        return (indices, null);
     }
 }

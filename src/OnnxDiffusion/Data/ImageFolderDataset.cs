@@ -42,6 +42,7 @@ public static class ImageFolderDataset
 
         var pixels = new List<byte>();
         var labels = new List<int>();
+        var paths = new List<string>();
         int width = -1, height = -1;
         string? firstFile = null;
         for (int label = 0; label < names.Count; label++)
@@ -67,12 +68,13 @@ public static class ImageFolderDataset
                 }
                 pixels.AddRange(px);
                 labels.Add(label);
+                paths.Add(Path.GetRelativePath(root, file).Replace('\\', '/'));
             }
         }
         if (labels.Count == 0)
             throw new DataFormatException($"{root}: no images found");
         return new LabeledImages(pixels.ToArray(), labels.ToArray(), channels, height, width,
-            names.ToArray(), root);
+            names.ToArray(), root) { Files = paths };
     }
 
     /// <summary>Decodes one image to planar bytes [C, H, W].</summary>

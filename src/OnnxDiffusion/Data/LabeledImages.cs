@@ -45,6 +45,9 @@ public sealed class LabeledImages
     /// <summary>Where the images came from (for messages and manifests).</summary>
     public string Source { get; }
 
+    /// <summary>For sets read from files: each image's path relative to the dataset root ('/' separators), else null.</summary>
+    public IReadOnlyList<string>? Files { get; init; }
+
     /// <summary>Number of images.</summary>
     public int Count => Labels.Length;
 
