@@ -37,6 +37,7 @@ public sealed record FeatureModelManifest
 public sealed class FeatureExtractor : IDisposable
 {
     private readonly InferenceSession _session;
+    private readonly RunOptions _runOptions = new();
 
     /// <summary>Opens <c>features.json</c> and its model in <paramref name="directory"/>.</summary>
     /// <exception cref="OnnxDiffusionException">Missing or invalid files.</exception>
@@ -91,7 +92,7 @@ public sealed class FeatureExtractor : IDisposable
             using var input = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, new Memory<float>(x, 0, b * s),
                 [b, images.Channels, images.Height, images.Width]);
             var names = Manifest.LogitsOutput is null ? new[] { Manifest.FeaturesOutput } : new[] { Manifest.FeaturesOutput, Manifest.LogitsOutput };
-            using var results = _session.Run(null, [Manifest.Input], [input], names);
+            using var results = _session.Run(_runOptions, [Manifest.Input], [input], names);
             results[0].GetTensorDataAsSpan<float>().CopyTo(features.AsSpan(start * d, b * d));
             if (Manifest.LogitsOutput is not null)
                 logits.AddRange(results[1].GetTensorDataAsSpan<float>().ToArray());
@@ -115,5 +116,9 @@ public sealed class FeatureExtractor : IDisposable
     }
 
     /// <inheritdoc />
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _runOptions.Dispose();
+        _session.Dispose();
+    }
 }

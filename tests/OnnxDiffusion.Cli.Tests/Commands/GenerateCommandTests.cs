@@ -7,17 +7,9 @@ namespace OnnxDiffusion.Cli.Tests.Commands;
 [Collection("console")]
 public class GenerateCommandTests
 {
-    private static string Fixture()
-    {
-        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
-            if (File.Exists(Path.Combine(d.FullName, "OnnxDiffusion.sln")))
-                return Path.Combine(d.FullName, "tests", "fixtures", "tiny-denoiser");
-        throw new InvalidOperationException("repository root not found");
-    }
-
     private static PipelineSettings Settings(ulong seed = 3) => new()
     {
-        ModelDirectory = Fixture(), Device = DeviceKind.Cpu, Steps = 5, Guidance = 2.0, Seed = seed, BatchSize = 4,
+        ModelDirectory = TestData.TinyModel, Device = DeviceKind.Cpu, Steps = 5, Guidance = 2.0, Seed = seed, BatchSize = 4,
     };
 
     [Fact]
@@ -44,19 +36,9 @@ public class GenerateCommandTests
     [Fact]
     public void MissingModelFolderIsOneLineError()
     {
-        var err = new StringWriter();
-        var old = Console.Error;
-        Console.SetError(err);
-        try
-        {
-            int rc = Program.Main(["generate", "--model", "/nonexistent/model", "--out", Path.GetTempPath()]);
-            Assert.Equal(CommandRunner.BadInput, rc);
-        }
-        finally
-        {
-            Console.SetError(old);
-        }
-        Assert.Contains("/nonexistent/model", err.ToString());
-        Assert.Single(err.ToString().Trim().Split('\n'));
+        var (rc, err) = TestData.RunCli("generate", "--model", "/nonexistent/model", "--out", Path.GetTempPath());
+        Assert.Equal(CommandRunner.BadInput, rc);
+        Assert.Contains("/nonexistent/model", err);
+        Assert.Single(err.Trim().Split('\n'));
     }
 }

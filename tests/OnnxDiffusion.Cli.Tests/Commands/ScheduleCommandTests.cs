@@ -43,18 +43,9 @@ public class ScheduleCommandTests
     public void BadConfigExitsNonZeroWithOneLine()
     {
         var path = WriteConfig("""{"beta_schedule": "zigzag"}""");
-        var err = new StringWriter();
-        var old = Console.Error;
-        Console.SetError(err);
-        try
-        {
-            Assert.Equal(CommandRunner.BadInput, Program.Main(["schedule", "--config", path]));
-        }
-        finally
-        {
-            Console.SetError(old);
-        }
-        var lines = err.ToString().Trim().Split('\n');
+        var (rc, err) = TestData.RunCli("schedule", "--config", path);
+        Assert.Equal(CommandRunner.BadInput, rc);
+        var lines = err.Trim().Split('\n');
         Assert.Single(lines);
         Assert.Contains("beta_schedule", lines[0]);
         Assert.Contains("zigzag", lines[0]);

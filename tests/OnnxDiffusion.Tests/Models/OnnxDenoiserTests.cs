@@ -19,6 +19,16 @@ public class OnnxDenoiserTests
     private static OnnxDenoiser Open(double guidance = 1.0, string? dir = null) =>
         new(dir ?? RepoPaths.Fixture("tiny-denoiser"), new DenoiserOptions { Device = DeviceKind.Cpu, GuidanceScale = guidance }, CpuKernels.Get());
 
+    /// <summary>A copy of the fixture whose model.json was changed by <paramref name="edit"/>.</summary>
+    private static string FixtureWith(Action<JsonNode> edit)
+    {
+        string dir = RepoPaths.CopyFixture("tiny-denoiser");
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "model.json")))!;
+        edit(json);
+        File.WriteAllText(Path.Combine(dir, "model.json"), json.ToJsonString());
+        return dir;
+    }
+
     private static (float[] X, long[] T, long[] Y) Batch(int b)
     {
         var x = Enumerable.Range(0, b * S).Select(i => (float)Math.Sin(i)).ToArray();
@@ -85,10 +95,7 @@ public class OnnxDenoiserTests
     [Fact]
     public void ManifestNamingAMissingInputIsRejected()
     {
-        string dir = RepoPaths.CopyFixture("tiny-denoiser");
-        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "model.json")))!;
-        json["inputs"]!["timestep"] = "t";
-        File.WriteAllText(Path.Combine(dir, "model.json"), json.ToJsonString());
+        string dir = FixtureWith(json => json["inputs"]!["timestep"] = "t");
         var ex = Assert.Throws<OnnxDiffusionException>(() => Open(dir: dir));
         Assert.Contains("input 't'", ex.Message);
         Assert.Contains("timestep", ex.Message);
@@ -97,10 +104,7 @@ public class OnnxDenoiserTests
     [Fact]
     public void ManifestNamingAMissingOutputIsRejected()
     {
-        string dir = RepoPaths.CopyFixture("tiny-denoiser");
-        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "model.json")))!;
-        json["output"] = "noise_pred";
-        File.WriteAllText(Path.Combine(dir, "model.json"), json.ToJsonString());
+        string dir = FixtureWith(json => json["output"] = "noise_pred");
         var ex = Assert.Throws<OnnxDiffusionException>(() => Open(dir: dir));
         Assert.Contains("output 'noise_pred'", ex.Message);
     }
@@ -108,10 +112,7 @@ public class OnnxDenoiserTests
     [Fact]
     public void ManifestWithTheWrongImageSizeIsRejected()
     {
-        string dir = RepoPaths.CopyFixture("tiny-denoiser");
-        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "model.json")))!;
-        json["image_size"] = 28;
-        File.WriteAllText(Path.Combine(dir, "model.json"), json.ToJsonString());
+        string dir = FixtureWith(json => json["image_size"] = 28);
         var ex = Assert.Throws<OnnxDiffusionException>(() => Open(dir: dir));
         Assert.Contains("[B,1,28,28]", ex.Message);
     }
@@ -137,10 +138,7 @@ public class OnnxDenoiserTests
     [Fact]
     public void GuidanceOnAnUnconditionalManifestIsRejected()
     {
-        string dir = RepoPaths.CopyFixture("tiny-denoiser");
-        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "model.json")))!;
-        json["null_class"] = null;
-        File.WriteAllText(Path.Combine(dir, "model.json"), json.ToJsonString());
+        string dir = FixtureWith(json => json["null_class"] = null);
         var ex = Assert.Throws<OnnxDiffusionException>(() => Open(2.0, dir));
         Assert.Contains("null_class", ex.Message);
     }

@@ -1,0 +1,35 @@
+using System.Text.Json;
+using OnnxDiffusion.Cli.Commands;
+
+namespace OnnxDiffusion.Cli.Tests.Commands;
+
+[Collection("console")]
+public class MetricsCommandTests
+{
+    [Fact]
+    public void RealTestSetAgainstItselfFromTheCli()
+    {
+        string data = Path.Combine(TestData.Root, "data", "fashion-mnist");
+        var sw = new StringWriter();
+        int rc = MetricsCommand.Execute(data, "test", data, "test", Path.Combine(TestData.Root, "models", "fashion-mnist-features"), 5, json: true, sw);
+        Assert.Equal(0, rc);
+        using var doc = JsonDocument.Parse(sw.ToString());
+        var r = doc.RootElement;
+        foreach (var key in new[] { "fd", "precision", "recall", "density", "coverage", "centroid_distance_ratio", "outer_decile_share", "label_fidelity" })
+            Assert.True(r.TryGetProperty(key, out _), $"missing key {key}");
+        Assert.True(r.GetProperty("fd").GetDouble() < 1e-6, "FD of a set with itself");
+        Assert.Equal(1.0, r.GetProperty("precision").GetDouble());
+        Assert.Equal(1.0, r.GetProperty("recall").GetDouble());
+        Assert.Equal(1.0, r.GetProperty("coverage").GetDouble());
+        Assert.Equal(1.0, r.GetProperty("centroid_distance_ratio").GetDouble(), 9);
+        Assert.InRange(r.GetProperty("label_fidelity").GetDouble(), 0.9, 1.0);
+    }
+
+    [Fact]
+    public void MissingFeatureModelIsOneLine()
+    {
+        var (rc, err) = TestData.RunCli("metrics", "--fake", Path.Combine(TestData.Root, "data", "fashion-mnist"), "--features", "/nonexistent/features");
+        Assert.Equal(CommandRunner.BadInput, rc);
+        Assert.Contains("/nonexistent/features", err);
+    }
+}
