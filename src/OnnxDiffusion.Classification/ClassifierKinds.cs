@@ -1,0 +1,84 @@
+using Microsoft.ML;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.LightGbm;
+
+namespace OnnxDiffusion.Classification;
+
+/// <summary>The classifier kinds, selected by name in <see cref="ClassifierOptions.Kind"/>.</summary>
+public static class ClassifierKinds
+{
+    /// <summary>L-BFGS maximum entropy (multinomial logistic regression) on the pixel vector.</summary>
+    public const string MaxEnt = "maxent";
+
+    /// <summary>LightGBM multiclass gradient-boosted trees on the pixel vector.</summary>
+    public const string LightGbm = "lightgbm";
+
+    private static readonly ClassifierKind[] Kinds = [new MaxEntKind(), new LightGbmKind()];
+
+    /// <summary>Every valid kind name.</summary>
+    public static IReadOnlyList<string> Names { get; } = Kinds.Select(k => k.Name).ToArray();
+
+    /// <summary>The kind of a name (case-insensitive).</summary>
+    /// <exception cref="ClassificationException">No kind has that name.</exception>
+    internal static ClassifierKind Get(string? name)
+    {
+        string key = (name ?? "").Trim();
+        return Kinds.FirstOrDefault(k => string.Equals(k.Name, key, StringComparison.OrdinalIgnoreCase))
+               ?? throw new ClassificationException($"unknown classifier kind '{name}' (valid: {string.Join(", ", Names)})");
+    }
+}
+
+/// <summary>One kind of classifier: the ML.NET trainer that maps a feature vector and a key label to a model.</summary>
+internal abstract class ClassifierKind
+{
+    public abstract string Name { get; }
+
+    /// <summary>A trainer reading <see cref="FeatureColumns.Features"/> and <see cref="FeatureColumns.Label"/> (key type).</summary>
+    public abstract IEstimator<ITransformer> CreateTrainer(MLContext ml, ClassifierOptions options);
+}
+
+internal sealed class MaxEntKind : ClassifierKind
+{
+    public override string Name => ClassifierKinds.MaxEnt;
+
+    public override IEstimator<ITransformer> CreateTrainer(MLContext ml, ClassifierOptions options)
+    {
+        var o = options.MaxEnt;
+        return ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
+        {
+            LabelColumnName = FeatureColumns.Label,
+            FeatureColumnName = FeatureColumns.Features,
+            L2Regularization = o.L2Regularization,
+            L1Regularization = o.L1Regularization,
+            MaximumNumberOfIterations = o.MaximumIterations,
+            OptimizationTolerance = o.OptimizationTolerance,
+            HistorySize = o.HistorySize,
+            NumberOfThreads = options.Threads,
+        });
+    }
+}
+
+internal sealed class LightGbmKind : ClassifierKind
+{
+    public override string Name => ClassifierKinds.LightGbm;
+
+    public override IEstimator<ITransformer> CreateTrainer(MLContext ml, ClassifierOptions options)
+    {
+        var o = options.LightGbm;
+        return ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
+        {
+            LabelColumnName = FeatureColumns.Label,
+            FeatureColumnName = FeatureColumns.Features,
+            NumberOfIterations = o.NumberOfIterations,
+            NumberOfLeaves = o.NumberOfLeaves,
+            LearningRate = o.LearningRate,
+            MinimumExampleCountPerLeaf = o.MinimumExampleCountPerLeaf,
+            MaximumBinCountPerFeature = o.MaximumBinCountPerFeature,
+            NumberOfThreads = options.Threads,
+            // LightGBM's own seed; ML.NET would otherwise draw one from the context, which is also seeded,
+            // but naming it keeps the model independent of what else used the context first.
+            Seed = options.Seed,
+            Silent = true,
+        });
+    }
+}

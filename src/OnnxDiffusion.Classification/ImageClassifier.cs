@@ -1,0 +1,150 @@
+using System.Diagnostics;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace OnnxDiffusion.Classification;
+
+/// <summary>
+/// A classifier trained on the union of one or more labelled image sets (for instance real + synthetic), and its
+/// evaluation on a test set. Training is deterministic for given options, data order and thread count.
+/// One instance predicts on one thread at a time (it shares its ML.NET context between calls).
+/// </summary>
+public sealed class ImageClassifier
+{
+    private readonly MLContext _ml;
+    private readonly ITransformer _model;
+    private readonly PixelScaling _scaling;
+
+    private ImageClassifier(MLContext ml, ITransformer model, ClassifierOptions options, ImageSet reference,
+        IReadOnlyList<string> trainingSets, IReadOnlyList<int> perClass, TimeSpan trainingTime)
+    {
+        _ml = ml;
+        _model = model;
+        _scaling = PixelScaling.For(options.PixelRange);
+        Options = options;
+        ClassNames = reference.ClassNames.ToArray();
+        Channels = reference.Channels;
+        Height = reference.Height;
+        Width = reference.Width;
+        TrainingSets = trainingSets;
+        TrainingCountPerClass = perClass;
+        TrainingTime = trainingTime;
+    }
+
+    /// <summary>The options it was trained with (kind normalised to its canonical name).</summary>
+    public ClassifierOptions Options { get; }
+
+    /// <summary>Classifier kind.</summary>
+    public string Kind => Options.Kind;
+
+    /// <summary>Class names in label order.</summary>
+    public IReadOnlyList<string> ClassNames { get; }
+
+    /// <summary>Channels of the images it takes.</summary>
+    public int Channels { get; }
+
+    /// <summary>Height of the images it takes.</summary>
+    public int Height { get; }
+
+    /// <summary>Width of the images it takes.</summary>
+    public int Width { get; }
+
+    /// <summary>Names of the training sets.</summary>
+    public IReadOnlyList<string> TrainingSets { get; }
+
+    /// <summary>Training images per class, in label order.</summary>
+    public IReadOnlyList<int> TrainingCountPerClass { get; }
+
+    /// <summary>Training images in the union.</summary>
+    public int TrainingCount => TrainingCountPerClass.Sum();
+
+    /// <summary>Wall time of training, feature reading included.</summary>
+    public TimeSpan TrainingTime { get; }
+
+    /// <summary>Trains on one set.</summary>
+    /// <exception cref="ClassificationException">See <see cref="Train(IReadOnlyList{ImageSet}, ClassifierOptions?)"/>.</exception>
+    public static ImageClassifier Train(ImageSet trainingSet, ClassifierOptions? options = null) => Train([trainingSet], options);
+
+    /// <summary>Trains on the union of <paramref name="trainingSets"/>, read in the order given.</summary>
+    /// <exception cref="ClassificationException">Unknown kind or invalid option; no set, an empty set, sets of
+    /// different image sizes or class lists; a class without training images in the union.</exception>
+    public static ImageClassifier Train(IReadOnlyList<ImageSet> trainingSets, ClassifierOptions? options = null)
+    {
+        options ??= new ClassifierOptions();
+        var kind = ClassifierKinds.Get(options.Kind);
+        options = options with { Kind = kind.Name };
+        ValidateOptions(options);
+        var (reference, perClass) = TrainingSetValidation.CheckUnion(trainingSets);
+
+        var clock = Stopwatch.StartNew();
+        var ml = new MLContext(options.Seed);
+        var scaling = PixelScaling.For(options.PixelRange);
+        var rows = trainingSets.SelectMany(s => s.ReadFeatures(ml, scaling));
+        var schema = FeatureRow.Schema(reference.Channels * reference.Height * reference.Width, reference.ClassNames.Count);
+        // Cached: both trainers pass over the data many times, and reading a folder set decodes images.
+        var data = ml.Data.Cache(ml.Data.LoadFromEnumerable(rows, schema));
+        var model = kind.CreateTrainer(ml, options).Fit(data);
+        clock.Stop();
+        return new ImageClassifier(ml, model, options, reference, trainingSets.Select(s => s.Name).ToArray(), perClass, clock.Elapsed);
+    }
+
+    /// <summary>Predicted class index of every image of <paramref name="images"/>, in its order.</summary>
+    /// <exception cref="ClassificationException">The images are not of the classifier's size.</exception>
+    public int[] Predict(ImageSet images)
+    {
+        TrainingSetValidation.CheckShape(this, images, "image set");
+        if (images.Count == 0)
+            return [];
+        var schema = FeatureRow.Schema(Channels * Height * Width, images.ClassNames.Count);
+        var data = _ml.Data.LoadFromEnumerable(images.ReadFeatures(_ml, _scaling), schema);
+        var keys = _model.Transform(data).GetColumn<uint>(FeatureColumns.PredictedLabel).ToArray();
+        // Keys are 1-based; 0 (missing) cannot come out of a trained multiclass model.
+        return keys.Select(k => (int)k - 1).ToArray();
+    }
+
+    /// <summary>Scores the classifier on <paramref name="testSet"/>.</summary>
+    /// <exception cref="ClassificationException">Empty test set, or not of the classifier's image size or class list.</exception>
+    public ClassifierEvaluation Evaluate(ImageSet testSet)
+    {
+        TrainingSetValidation.CheckTestSet(this, testSet);
+        var predicted = Predict(testSet);
+        return new ClassifierEvaluation
+        {
+            Classifier = Kind,
+            Options = Options,
+            TrainingSets = TrainingSets,
+            TrainingCount = TrainingCount,
+            TrainingCountPerClass = TrainingCountPerClass,
+            TrainingSeconds = TrainingTime.TotalSeconds,
+            TestSet = testSet.Name,
+            Metrics = ClassificationMetrics.FromPredictions(ClassNames, testSet.Labels, predicted),
+        };
+    }
+
+    // Only the chosen kind's section counts: the other one may hold anything, it is not used.
+    private static void ValidateOptions(ClassifierOptions o)
+    {
+        static void Require(bool ok, string what)
+        {
+            if (!ok)
+                throw new ClassificationException($"classifier option {what}");
+        }
+        Require(o.Threads >= 1, $"threads = {o.Threads} must be at least 1");
+        _ = PixelScaling.For(o.PixelRange);
+        if (o.Kind == ClassifierKinds.MaxEnt)
+        {
+            Require(o.MaxEnt.L2Regularization >= 0 && o.MaxEnt.L1Regularization >= 0, "maxent l1/l2 must not be negative");
+            Require(o.MaxEnt.MaximumIterations >= 1, $"maxent max_iterations = {o.MaxEnt.MaximumIterations} must be at least 1");
+            Require(o.MaxEnt.OptimizationTolerance > 0, "maxent tolerance must be positive");
+            Require(o.MaxEnt.HistorySize >= 1, "maxent history must be at least 1");
+        }
+        else if (o.Kind == ClassifierKinds.LightGbm)
+        {
+            Require(o.LightGbm.NumberOfIterations >= 1, $"lightgbm iterations = {o.LightGbm.NumberOfIterations} must be at least 1");
+            Require(o.LightGbm.NumberOfLeaves >= 2, $"lightgbm leaves = {o.LightGbm.NumberOfLeaves} must be at least 2");
+            Require(o.LightGbm.LearningRate > 0, "lightgbm learning_rate must be positive");
+            Require(o.LightGbm.MinimumExampleCountPerLeaf >= 1, "lightgbm min_leaf must be at least 1");
+            Require(o.LightGbm.MaximumBinCountPerFeature >= 2, "lightgbm max_bins must be at least 2");
+        }
+    }
+}
