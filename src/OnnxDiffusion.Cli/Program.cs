@@ -11,6 +11,7 @@ public static class Program
     {
         var root = new RootCommand(
             "OnnxDiffusion — synthesize training datasets with ONNX diffusion models and measure what they are worth.");
+        root.Subcommands.Add(ReproduceCommand.Create());
         root.Subcommands.Add(ScheduleCommand.Create());
         root.Subcommands.Add(GenerateCommand.Create());
         root.Subcommands.Add(ReconstructCommand.Create());

@@ -27,4 +27,14 @@ public static class ImageGrid
         }
         return (grid, gw, gh);
     }
+
+    /// <summary>Planar [C, H·W] bytes → interleaved [H·W, C] bytes (what PNG rows hold).</summary>
+    public static byte[] Interleave(byte[] planar, int channels, int plane)
+    {
+        var o = new byte[planar.Length];
+        for (int c = 0; c < channels; c++)
+            for (int i = 0; i < plane; i++)
+                o[i * channels + c] = planar[c * plane + i];
+        return o;
+    }
 }

@@ -11,11 +11,13 @@ public sealed record PrdcResult(double Precision, double Recall, double Density,
     /// Computes the four metrics with k-NN radii (self excluded). Ball membership uses ≤, so identical sets give
     /// precision = recall = coverage = 1 exactly.
     /// </summary>
-    public static PrdcResult Compute(FeatureSet real, FeatureSet fake, int k = 5)
+    public static PrdcResult Compute(FeatureSet real, FeatureSet fake, int k = 5) => Compute(real, real.KthNeighbourRadii(k), fake, k);
+
+    /// <summary>As <see cref="Compute(FeatureSet, FeatureSet, int)"/> with the real radii computed beforehand (they are the costly part).</summary>
+    public static PrdcResult Compute(FeatureSet real, float[] realRadii, FeatureSet fake, int k)
     {
         if (real.Dimension != fake.Dimension)
             throw new ArgumentException($"feature dimensions differ: {real.Dimension} vs {fake.Dimension}");
-        var realRadii = real.KthNeighbourRadii(k);
         var fakeRadii = fake.KthNeighbourRadii(k);
         int n = real.Count, m = fake.Count;
         var fakeInRealBalls = new int[m];      // how many real balls contain fake j

@@ -59,25 +59,27 @@ public sealed record SyntheticSetMetrics
     /// each fake was reconstructed from, into <paramref name="real"/>) enables PSNR/MSE.
     /// </summary>
     public static SyntheticSetMetrics Compute(FeatureExtractor extractor, LabeledImages real, LabeledImages fake, int k = 5,
-        IReadOnlyList<int>? sourceIndex = null)
+        IReadOnlyList<int>? sourceIndex = null) =>
+        Compute(extractor, new RealReference(extractor, real, k), fake, sourceIndex);
+
+    /// <summary>Computes every metric of <paramref name="fake"/> against a prepared real reference.</summary>
+    public static SyntheticSetMetrics Compute(FeatureExtractor extractor, RealReference reference, LabeledImages fake,
+        IReadOnlyList<int>? sourceIndex = null, LabeledImages? sources = null)
     {
-        var (rf, _) = extractor.Run(real);
         var (ff, fl) = extractor.Run(fake);
-        int d = extractor.Manifest.FeatureDim;
+        int d = reference.Features.Dimension, k = reference.K;
         var warnings = new List<string>();
-        var rs = GaussianStats.Of(rf, d);
         var fs = GaussianStats.Of(ff, d);
-        foreach (var (name, s) in new[] { ("real", rs), ("fake", fs) })
+        foreach (var (name, s) in new[] { ("real", reference.Stats), ("fake", fs) })
             if (FrechetDistance.TooFewSamples(s))
                 warnings.Add($"{name} set has {s.Count} samples, fewer than the feature dimension {s.Dimension}: Fréchet distance is unreliable");
-        var realSet = new FeatureSet(rf, d);
         var fakeSet = new FeatureSet(ff, d);
-        var prdc = PrdcResult.Compute(realSet, fakeSet, k);
-        var modes = ModeConcentrationResult.Compute(realSet, real.Labels, fakeSet, fake.Labels);
-        var pixel = sourceIndex is null ? null : PixelFidelityResult.Compute(fake, real, sourceIndex);
+        var prdc = PrdcResult.Compute(reference.Features, reference.Radii, fakeSet, k);
+        var modes = ModeConcentrationResult.Compute(reference.Features, reference.Images.Labels, fakeSet, fake.Labels);
+        var pixel = sourceIndex is null ? null : PixelFidelityResult.Compute(fake, sources ?? reference.Images, sourceIndex);
         return new SyntheticSetMetrics
         {
-            Fd = FrechetDistance.Compute(rs, fs),
+            Fd = FrechetDistance.Compute(reference.Stats, fs),
             Precision = prdc.Precision,
             Recall = prdc.Recall,
             Density = prdc.Density,
@@ -89,9 +91,44 @@ public sealed record SyntheticSetMetrics
             Psnr = pixel?.Psnr,
             Mse = pixel?.Mse,
             K = k,
-            NReal = real.Count,
+            NReal = reference.Images.Count,
             NFake = fake.Count,
             Warnings = warnings,
         };
     }
+}
+
+/// <summary>
+/// The real side of the metrics, computed once and reused for every synthetic set: features, their Gaussian
+/// fit and the k-NN radii (the O(N²) part).
+/// </summary>
+public sealed class RealReference
+{
+    /// <summary>Extracts and prepares the real set.</summary>
+    public RealReference(FeatureExtractor extractor, LabeledImages real, int k = 5)
+    {
+        if (k < 1)
+            throw new ArgumentOutOfRangeException(nameof(k), k, "k must be ≥ 1");
+        var (rf, _) = extractor.Run(real);
+        Images = real;
+        K = k;
+        Features = new FeatureSet(rf, extractor.Manifest.FeatureDim);
+        Stats = GaussianStats.Of(rf, extractor.Manifest.FeatureDim);
+        Radii = Features.KthNeighbourRadii(k);
+    }
+
+    /// <summary>The real images.</summary>
+    public LabeledImages Images { get; }
+
+    /// <summary>k of the radii.</summary>
+    public int K { get; }
+
+    /// <summary>Their features.</summary>
+    public FeatureSet Features { get; }
+
+    /// <summary>Gaussian fit of the features.</summary>
+    public GaussianStats Stats { get; }
+
+    /// <summary>k-NN radii of the real features (self excluded).</summary>
+    public float[] Radii { get; }
 }

@@ -130,19 +130,10 @@ public sealed class SyntheticDatasetWriter
             foreach (var r in g.OrderBy(r => r.Id).Take(perClass))
             {
                 var (planar, w, h) = ImageFolderDataset.Decode(Path.Combine(Root, r.File), Config.Channels);
-                cells[g.Key * perClass + k++] = Interleave(planar, Config.Channels, w * h);
+                cells[g.Key * perClass + k++] = ImageGrid.Interleave(planar, Config.Channels, w * h);
             }
         }
         return _images.WriteGrid("grid.png", cells, perClass);
-    }
-
-    private static byte[] Interleave(byte[] planar, int channels, int plane)
-    {
-        var o = new byte[planar.Length];
-        for (int c = 0; c < channels; c++)
-            for (int i = 0; i < plane; i++)
-                o[i * channels + c] = planar[c * plane + i];
-        return o;
     }
 
     /// <summary>Lower-case hex sha256.</summary>
