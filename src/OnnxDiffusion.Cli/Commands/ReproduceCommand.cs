@@ -52,14 +52,15 @@ public static class ReproduceCommand
         plan.Validate();
         Directory.CreateDirectory(settings.OutDirectory);
         var runner = new ExperimentRunner(plan, settings);
-        (Experiments.Results.ExperimentResults Results, string Grid) outcome = default;
+        Experiments.Results.ExperimentResults? results = null;
+        string grid = "";
         AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new ElapsedTimeColumn())
             .Start(ctx =>
             {
                 var tasks = new Dictionary<string, ProgressTask>();
-                outcome = runner.Run((stage, done, total) =>
+                (results, grid) = runner.Run((stage, done, total) =>
                 {
                     if (!tasks.TryGetValue(stage, out var task))
                         tasks[stage] = task = ctx.AddTask(stage, maxValue: Math.Max(1, total));
@@ -67,7 +68,7 @@ public static class ReproduceCommand
                     task.Value = total == 0 ? 1 : done;
                 });
             });
-        ReportWriter.Write(settings.OutDirectory, outcome.Results, Path.GetRelativePath(settings.OutDirectory, outcome.Grid));
+        ReportWriter.Write(settings.OutDirectory, results!, Path.GetRelativePath(settings.OutDirectory, grid));
         Console.WriteLine($"report: {Path.Combine(settings.OutDirectory, "report.md")}");
         return 0;
     }
