@@ -21,13 +21,17 @@ public static class MetricsCommand
         var realSplit = new Option<string>("--real-split") { Description = "train | test", DefaultValueFactory = _ => "test" };
         var fake = new Option<string>("--fake") { Description = "synthetic dataset (ImageFolder, or IDX with --fake-split)", Required = true };
         var fakeSplit = new Option<string>("--fake-split") { Description = "split when --fake is an IDX folder", DefaultValueFactory = _ => "train" };
-        var features = new Option<string>("--features") { Description = "feature model folder (features.json + .onnx)", DefaultValueFactory = _ => "models/fashion-mnist-features" };
+        var features = new Option<string>("--features")
+        {
+            Description = "feature model: a folder with features.json + .onnx (any ONNX model with a named feature output), or 'resnet18' (frozen ImageNet ResNet18, for RGB data)",
+            DefaultValueFactory = _ => "models/fashion-mnist-features",
+        };
         var k = new Option<int>("--k") { Description = "k of the k-NN radii", DefaultValueFactory = _ => 5 };
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
         var cmd = new Command("metrics", "Distribution metrics of a synthetic dataset against a real one.") { real, realSplit, fake, fakeSplit, features, k, json };
         cmd.SetAction(p => CommandRunner.Run(() => Execute(
             CommonOptions.Resolve(p.GetValue(real)!), p.GetValue(realSplit)!, CommonOptions.Resolve(p.GetValue(fake)!), p.GetValue(fakeSplit)!,
-            CommonOptions.Resolve(p.GetValue(features)!), p.GetValue(k), p.GetValue(json), Console.Out)));
+            ResolveFeatures(p.GetValue(features)!), p.GetValue(k), p.GetValue(json), Console.Out)));
         return cmd;
     }
 
@@ -36,10 +40,10 @@ public static class MetricsCommand
     {
         if (k < 1)
             throw new ConfigException($"--k {k}: expected an integer ≥ 1");
-        using var extractor = new FeatureExtractor(featuresDir);
-        var m = extractor.Manifest;
-        var realSet = DatasetLoader.Load(realDir, realSplit, m.Channels, m.ClassNames.Count > 0 ? m.ClassNames : null);
-        var fakeSet = DatasetLoader.Load(fakeDir, fakeSplit, m.Channels, realSet.ClassNames);
+        using var extractor = FeatureExtractors.Open(featuresDir);
+        int channels = FeatureExtractors.Channels(extractor) ?? ChannelsOf(fakeDir);
+        var realSet = DatasetLoader.Load(realDir, realSplit, channels, FeatureExtractors.ClassNames(extractor));
+        var fakeSet = DatasetLoader.Load(fakeDir, fakeSplit, channels, realSet.ClassNames);
         var (sources, note) = SourceIndices(fakeDir, fakeSet, realSplit, realSet.Count);
         var result = SyntheticSetMetrics.Compute(extractor, realSet, fakeSet, k, sources);
         foreach (var w in result.Warnings.Append(note).Where(w => w is not null))
@@ -64,6 +68,17 @@ public static class MetricsCommand
         Row("psnr", result.Psnr, "F2");
         output.WriteLine("  percentile histogram    " + string.Join(" ", result.PercentileHistogram.Select(h => h.ToString("F2", inv))));
         return 0;
+    }
+
+    /// <summary>'resnet18' stays a name; anything else is a path.</summary>
+    public static string ResolveFeatures(string value) =>
+        string.Equals(value, FeatureExtractors.ResNet18, StringComparison.OrdinalIgnoreCase) ? value : CommonOptions.Resolve(value);
+
+    /// <summary>Channels of a synthetic set from its recipe (3 when unknown: generic extractors take RGB).</summary>
+    private static int ChannelsOf(string dir)
+    {
+        string config = Path.Combine(dir, SyntheticDatasetWriter.ConfigName);
+        return File.Exists(config) ? SyntheticRunConfig.Load(config).Channels : 3;
     }
 
     /// <summary>The real index of each fake image, when the fake folder's manifest points into this real split.</summary>

@@ -20,7 +20,7 @@ public static class ReproduceCommand
         var planFile = new Option<string?>("--plan") { Description = "experiment plan JSON (a profile plus overrides); replaces --profile" };
         var model = CommonOptions.Model();
         var data = new Option<string>("--data") { Description = "real dataset (IDX folder, or ImageFolder with train/ and test/)", DefaultValueFactory = _ => "data/fashion-mnist" };
-        var features = new Option<string>("--features") { Description = "feature model folder for the metrics", DefaultValueFactory = _ => "models/fashion-mnist-features" };
+        var features = new Option<string>("--features") { Description = "feature model for the metrics: a folder (features.json + .onnx) or 'resnet18'", DefaultValueFactory = _ => "models/fashion-mnist-features" };
         var output = new Option<string?>("--out") { Description = "output folder (default runs/<timestamp>); rerun to resume" };
         var device = CommonOptions.Device();
         var seeds = new Option<int?>("--seeds") { Description = "classifier seeds per training set (default: the profile's)" };
@@ -38,7 +38,7 @@ public static class ReproduceCommand
             {
                 ModelDirectory = CommonOptions.Resolve(p.GetValue(model)!),
                 DataDirectory = CommonOptions.Resolve(p.GetValue(data)!),
-                FeaturesDirectory = CommonOptions.Resolve(p.GetValue(features)!),
+                FeaturesDirectory = MetricsCommand.ResolveFeatures(p.GetValue(features)!),
                 OutDirectory = outDir,
                 Device = CommandRunner.Device(p.GetValue(device)),
             });

@@ -129,8 +129,12 @@ public sealed class ExperimentRunner(ExperimentPlan plan, RunnerSettings setting
         var metrics = new List<StrengthMetrics>();
         if (plan.Metrics)
         {
-            using var extractor = new FeatureExtractor(settings.FeaturesDirectory);
-            string featuresId = StageCache.Hash(new { sha = StageCache.Hash(File.ReadAllBytes(Path.Combine(settings.FeaturesDirectory, extractor.Manifest.Onnx))) });
+            using var extractor = FeatureExtractors.Open(settings.FeaturesDirectory);
+            string featuresId = StageCache.Hash(new
+            {
+                extractor.Description,
+                sha = extractor is FeatureExtractor f ? StageCache.Hash(File.ReadAllBytes(Path.Combine(settings.FeaturesDirectory, f.Manifest.Onnx))) : "",
+            });
             RealReference? reference = null;
             int done = 0;
             foreach (var (s, _, id, recipe) in synthetic)

@@ -34,7 +34,7 @@ public sealed record FeatureModelManifest
 }
 
 /// <summary>Features (and class logits) of a batch of images from a feature-extractor ONNX model.</summary>
-public sealed class FeatureExtractor : IDisposable
+public sealed class FeatureExtractor : IFeatureExtractor
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
@@ -73,9 +73,18 @@ public sealed class FeatureExtractor : IDisposable
     /// <summary>The model's manifest.</summary>
     public FeatureModelManifest Manifest { get; }
 
+    /// <inheritdoc />
+    public int FeatureDim => Manifest.FeatureDim;
+
+    /// <inheritdoc />
+    public string Description => $"{Manifest.Onnx} ({Manifest.FeatureDim}-d '{Manifest.FeaturesOutput}' output)";
+
     /// <summary>Runs all images in batches; returns features [N·D] and logits [N·K] (empty when none).</summary>
     /// <exception cref="DataFormatException">Images of another geometry than the model's.</exception>
-    public (float[] Features, float[] Logits) Run(LabeledImages images, int batchSize = 256)
+    public (float[] Features, float[] Logits) Run(LabeledImages images) => Run(images, 256);
+
+    /// <summary>As <see cref="Run(LabeledImages)"/> with an explicit batch size.</summary>
+    public (float[] Features, float[] Logits) Run(LabeledImages images, int batchSize)
     {
         if (images.Channels != Manifest.Channels || images.Height != Manifest.ImageSize || images.Width != Manifest.ImageSize)
             throw new DataFormatException(

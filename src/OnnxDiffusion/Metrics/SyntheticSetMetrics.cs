@@ -58,12 +58,12 @@ public sealed record SyntheticSetMetrics
     /// Extracts features of both sets and computes every metric. <paramref name="sourceIndex"/> (the real index
     /// each fake was reconstructed from, into <paramref name="real"/>) enables PSNR/MSE.
     /// </summary>
-    public static SyntheticSetMetrics Compute(FeatureExtractor extractor, LabeledImages real, LabeledImages fake, int k = 5,
+    public static SyntheticSetMetrics Compute(IFeatureExtractor extractor, LabeledImages real, LabeledImages fake, int k = 5,
         IReadOnlyList<int>? sourceIndex = null) =>
         Compute(extractor, new RealReference(extractor, real, k), fake, sourceIndex);
 
     /// <summary>Computes every metric of <paramref name="fake"/> against a prepared real reference.</summary>
-    public static SyntheticSetMetrics Compute(FeatureExtractor extractor, RealReference reference, LabeledImages fake,
+    public static SyntheticSetMetrics Compute(IFeatureExtractor extractor, RealReference reference, LabeledImages fake,
         IReadOnlyList<int>? sourceIndex = null, LabeledImages? sources = null)
     {
         var (ff, fl) = extractor.Run(fake);
@@ -105,15 +105,15 @@ public sealed record SyntheticSetMetrics
 public sealed class RealReference
 {
     /// <summary>Extracts and prepares the real set.</summary>
-    public RealReference(FeatureExtractor extractor, LabeledImages real, int k = 5)
+    public RealReference(IFeatureExtractor extractor, LabeledImages real, int k = 5)
     {
         if (k < 1)
             throw new ArgumentOutOfRangeException(nameof(k), k, "k must be ≥ 1");
         var (rf, _) = extractor.Run(real);
         Images = real;
         K = k;
-        Features = new FeatureSet(rf, extractor.Manifest.FeatureDim);
-        Stats = GaussianStats.Of(rf, extractor.Manifest.FeatureDim);
+        Features = new FeatureSet(rf, extractor.FeatureDim);
+        Stats = GaussianStats.Of(rf, extractor.FeatureDim);
         Radii = Features.KthNeighbourRadii(k);
     }
 

@@ -32,4 +32,26 @@ public class MetricsCommandTests
         Assert.Equal(CommandRunner.BadInput, rc);
         Assert.Contains("/nonexistent/features", err);
     }
+
+    [Fact]
+    public void ResNet18FeaturesOnSmallSetsWarnInsteadOfFailing()
+    {
+        string real = TestData.TinyImageFolder(perClass: 3), fake = TestData.TinyImageFolder(perClass: 2);
+        var sw = new StringWriter();
+        var err = new StringWriter();
+        var old = Console.Error;
+        Console.SetError(err);
+        try
+        {
+            Assert.Equal(0, MetricsCommand.Execute(real, "train", fake, "train", "resnet18", 5, json: true, sw));
+        }
+        finally
+        {
+            Console.SetError(old);
+        }
+        using var doc = JsonDocument.Parse(sw.ToString());
+        Assert.True(double.IsFinite(doc.RootElement.GetProperty("fd").GetDouble()));
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("label_fidelity").ValueKind);
+        Assert.Contains("fewer than the feature dimension 512", err.ToString());
+    }
 }
