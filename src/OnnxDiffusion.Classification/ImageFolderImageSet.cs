@@ -13,7 +13,6 @@ namespace OnnxDiffusion.Classification;
 /// </summary>
 internal sealed class ImageFolderImageSet : ImageSet
 {
-    private static readonly string[] Extensions = [".png", ".jpg", ".jpeg"];
     private const string PathColumn = "Path";
     private const string ImageColumn = "Image";
 
@@ -29,47 +28,18 @@ internal sealed class ImageFolderImageSet : ImageSet
     {
         if (channels is not (1 or 3))
             throw new ClassificationException($"{root}: {channels} channels requested, expected 1 or 3");
-        if (!Directory.Exists(root))
-            throw new DataFormatException($"{root}: image folder not found");
-        var folders = Directory.GetDirectories(root).Select(d => Path.GetFileName(d)!).OrderBy(n => n, StringComparer.Ordinal).ToList();
-        IReadOnlyList<string> names;
-        if (classNames is null)
+        // Listing only: the classifier pipeline decodes the files itself (ImageAnalytics).
+        var listing = ImageFolderDataset.List(root, classNames);
+        var size = new ImageFolderDataset.SameSize();
+        foreach (var (file, _) in listing.Files)
         {
-            names = folders;
+            var (w, h) = HeaderSize(file);
+            size.Check(file, w, h);
         }
-        else
-        {
-            var known = classNames.Select(ImageFolderWriter.FolderName).ToList();
-            foreach (var f in folders)
-                if (!known.Contains(f))
-                    throw new DataFormatException($"{Path.Combine(root, f)}: class folder '{f}' is not one of the classes ({string.Join(", ", known)})");
-            names = classNames.ToArray();
-        }
-        if (names.Count == 0)
-            throw new DataFormatException($"{root}: no class folders found (expected root/<class>/*.png)");
-
-        var files = new List<string>();
-        var labels = new List<int>();
-        int width = 0, height = 0;
-        string? first = null;
-        for (int label = 0; label < names.Count; label++)
-        {
-            string dir = Path.Combine(root, ImageFolderWriter.FolderName(names[label]));
-            if (!Directory.Exists(dir))
-                continue; // a synthetic subset may lack a class; whether the union has it is checked at training
-            foreach (var file in Directory.GetFiles(dir)
-                         .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-                         .OrderBy(f => f, StringComparer.Ordinal))
-            {
-                var (w, h) = HeaderSize(file);
-                if (first is null)
-                    (width, height, first) = (w, h, file);
-                else if (w != width || h != height)
-                    throw new DataFormatException($"{file}: image is {w}×{h} but {first} is {width}×{height} (all images must have one size)");
-                files.Add(Path.GetFullPath(file));
-                labels.Add(label);
-            }
-        }
+        var files = listing.Files.Select(f => Path.GetFullPath(f.Path)).ToList();
+        var labels = listing.Files.Select(f => f.Label).ToList();
+        var names = listing.ClassNames;
+        int width = size.Width, height = size.Height;
         return new ImageFolderImageSet(root, channels, height, width, names, labels, files);
     }
 

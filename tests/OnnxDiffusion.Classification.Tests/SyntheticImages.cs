@@ -56,8 +56,6 @@ internal static class SyntheticImages
     public static string WriteFolder(LabeledImages images)
     {
         string root = Directory.CreateTempSubdirectory("clsf").FullName;
-        foreach (var name in images.ClassNames)
-            Directory.CreateDirectory(Path.Combine(root, ImageFolderWriter.FolderName(name)));
         int plane = images.Height * images.Width;
         for (int i = 0; i < images.Count; i++)
         {
@@ -67,6 +65,7 @@ internal static class SyntheticImages
                 for (int p = 0; p < plane; p++)
                     interleaved[p * images.Channels + c] = planar[c * plane + p];
             string file = Path.Combine(root, ImageFolderWriter.FolderName(images.ClassNames[images.Labels[i]]), $"{i:D6}.png");
+            Directory.CreateDirectory(Path.GetDirectoryName(file)!);
             File.WriteAllBytes(file, PngEncoder.Encode(interleaved, images.Width, images.Height, images.Channels));
         }
         return root;

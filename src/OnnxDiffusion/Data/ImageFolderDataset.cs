@@ -21,9 +21,29 @@ public static class ImageFolderDataset
     {
         if (channels is not (1 or 3))
             throw new DataFormatException($"{root}: {channels} channels requested, expected 1 or 3");
+        var listing = List(root, classNames);
+        var pixels = new List<byte>();
+        var size = new SameSize();
+        foreach (var (file, _) in listing.Files)
+        {
+            var (px, w, h) = Decode(file, channels);
+            size.Check(file, w, h);
+            pixels.AddRange(px);
+        }
+        return new LabeledImages(pixels.ToArray(), listing.Files.Select(f => f.Label).ToArray(), channels, size.Height, size.Width,
+            listing.ClassNames, root) { Files = listing.Files.Select(f => Path.GetRelativePath(root, f.Path).Replace('\\', '/')).ToArray() };
+    }
+
+    /// <summary>
+    /// The classes and image files of an ImageFolder tree, in label order and ordinal file order, validated:
+    /// the root exists, every class folder is a known class, no class folder is empty, some image exists.
+    /// </summary>
+    /// <exception cref="DataFormatException">The first problem, naming the folder.</exception>
+    public static ImageFolderListing List(string root, IReadOnlyList<string>? classNames)
+    {
         if (!Directory.Exists(root))
             throw new DataFormatException($"{root}: image folder not found");
-        var folders = Directory.GetDirectories(root).Select(Path.GetFileName).Select(n => n!).OrderBy(n => n, StringComparer.Ordinal).ToList();
+        var folders = Directory.GetDirectories(root).Select(d => Path.GetFileName(d)!).OrderBy(n => n, StringComparer.Ordinal).ToList();
         IReadOnlyList<string> names;
         if (classNames is null)
         {
@@ -34,47 +54,49 @@ public static class ImageFolderDataset
             var known = classNames.Select(ImageFolderWriter.FolderName).ToList();
             foreach (var f in folders)
                 if (!known.Contains(f))
-                    throw new DataFormatException($"{Path.Combine(root, f)}: class folder '{f}' is not one of the model's classes ({string.Join(", ", known)})");
-            names = classNames;
+                    throw new DataFormatException($"{Path.Combine(root, f)}: class folder '{f}' is not one of the classes ({string.Join(", ", known)})");
+            names = classNames.ToArray();
         }
         if (names.Count == 0)
             throw new DataFormatException($"{root}: no class folders found (expected root/<class>/*.png)");
-
-        var pixels = new List<byte>();
-        var labels = new List<int>();
-        var paths = new List<string>();
-        int width = -1, height = -1;
-        string? firstFile = null;
+        var files = new List<(string Path, int Label)>();
         for (int label = 0; label < names.Count; label++)
         {
             string dir = Path.Combine(root, ImageFolderWriter.FolderName(names[label]));
             if (!Directory.Exists(dir))
-                continue; // a subset may lack a class; an existing but empty folder is an error below
-            var files = Directory.GetFiles(dir)
+                continue; // a subset may lack a class; an existing but empty folder is an error
+            var inClass = Directory.GetFiles(dir)
                 .Where(f => Extensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
                 .OrderBy(f => f, StringComparer.Ordinal).ToArray();
-            if (files.Length == 0)
+            if (inClass.Length == 0)
                 throw new DataFormatException($"{dir}: class folder holds no .png/.jpg images");
-            foreach (var file in files)
-            {
-                var (px, w, h) = Decode(file, channels);
-                if (width < 0)
-                {
-                    (width, height, firstFile) = (w, h, file);
-                }
-                else if (w != width || h != height)
-                {
-                    throw new DataFormatException($"{file}: image is {w}×{h} but {firstFile} is {width}×{height} (all images must have one size)");
-                }
-                pixels.AddRange(px);
-                labels.Add(label);
-                paths.Add(Path.GetRelativePath(root, file).Replace('\\', '/'));
-            }
+            files.AddRange(inClass.Select(f => (f, label)));
         }
-        if (labels.Count == 0)
+        if (files.Count == 0)
             throw new DataFormatException($"{root}: no images found");
-        return new LabeledImages(pixels.ToArray(), labels.ToArray(), channels, height, width,
-            names.ToArray(), root) { Files = paths };
+        return new ImageFolderListing(names, files);
+    }
+
+    /// <summary>Enforces one image size across a set, naming the first file that differs.</summary>
+    public sealed class SameSize
+    {
+        private string? _first;
+
+        /// <summary>Width of the first image.</summary>
+        public int Width { get; private set; }
+
+        /// <summary>Height of the first image.</summary>
+        public int Height { get; private set; }
+
+        /// <summary>Records the first size, then rejects any other.</summary>
+        /// <exception cref="DataFormatException">The size differs from the first image's.</exception>
+        public void Check(string file, int width, int height)
+        {
+            if (_first is null)
+                (Width, Height, _first) = (width, height, file);
+            else if (width != Width || height != Height)
+                throw new DataFormatException($"{file}: image is {width}×{height} but {_first} is {Width}×{Height} (all images must have one size)");
+        }
     }
 
     /// <summary>Decodes one image to planar bytes [C, H, W].</summary>
@@ -126,3 +148,6 @@ public static class ImageFolderDataset
         return (planar, w, h);
     }
 }
+
+/// <summary>The classes (label order) and the image files with their labels of an ImageFolder tree.</summary>
+public sealed record ImageFolderListing(IReadOnlyList<string> ClassNames, IReadOnlyList<(string Path, int Label)> Files);

@@ -15,15 +15,13 @@ public sealed class ImageFolderWriter
     private readonly int _channels;
     private readonly int _size;
 
-    /// <summary>Creates the writer and its class folders.</summary>
+    /// <summary>Creates the writer; class folders are made on their first image, so none is ever left empty.</summary>
     public ImageFolderWriter(string root, IReadOnlyList<string> classNames, int channels, int size)
     {
         _root = root;
         _folders = classNames.Select(FolderName).ToArray();
         _channels = channels;
         _size = size;
-        foreach (var f in _folders)
-            Directory.CreateDirectory(Path.Combine(root, f));
     }
 
     /// <summary>The folder name used for a class name.</summary>
@@ -44,6 +42,7 @@ public sealed class ImageFolderWriter
     {
         var png = PngEncoder.EncodeModelImage(image, _channels, _size, _size);
         string path = PathOf(label, id);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         AtomicFile.WriteAllBytes(path, png);
         var pixels = new byte[image.Length];
         int plane = _size * _size;
@@ -59,6 +58,7 @@ public sealed class ImageFolderWriter
         var blank = new byte[_size * _size * _channels];
         var (px, w, h) = ImageGrid.Tile(images.Select(i => i ?? blank).ToArray(), _size, _size, _channels, columns, scale: scale);
         string path = Path.Combine(_root, name);
+        Directory.CreateDirectory(_root);
         AtomicFile.WriteAllBytes(path, PngEncoder.Encode(px, w, h, _channels));
         return path;
     }

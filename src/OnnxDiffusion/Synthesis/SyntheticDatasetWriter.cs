@@ -101,6 +101,7 @@ public sealed class SyntheticDatasetWriter
     {
         var png = PngEncoder.EncodeModelImage(image, Config.Channels, Config.ImageSize, Config.ImageSize);
         string path = _images.PathOf(template.Label, template.Id);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         AtomicFile.WriteAllBytes(path, png);
         _records[template.Id] = template with
         {
