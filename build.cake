@@ -2,12 +2,19 @@
 //   Build              compile the solution (Release)
 //   Test               run every test project; prints "N passed, N failed"
 //   Bench              BenchmarkDotNet suite (pass --bench-filter='*Ddim*' to narrow; --bench-job=short by default)
+//   BenchCompare       OnnxDiffusion vs PyTorch eager on the same weights and DDIM loop, alternating rounds
+//                      (--compare-rounds=5 --compare-batch=64 --compare-threads=2 --compare-images=64); installs
+//                      Debian's python3-torch first when /usr/bin/python3 cannot import torch
 //   TrainDefaultModel  PyTorch recipe for models/fashion-mnist-ddpm and models/fashion-mnist-features (hours on CPU; not for CI)
 
 var target = Argument("target", "Test");
 var configuration = Argument("configuration", "Release");
 var benchFilter = Argument("bench-filter", "*");
 var benchJob = Argument("bench-job", "short");
+var compareRounds = Argument("compare-rounds", 5);
+var compareBatch = Argument("compare-batch", 64);
+var compareThreads = Argument("compare-threads", 2);
+var compareImages = Argument("compare-images", 64);
 var solution = "./OnnxDiffusion.sln";
 var python = "/usr/bin/python3";
 
@@ -72,6 +79,32 @@ Task("InstallPythonTooling")
         if (StartProcess("apt-get", "install -y -qq python3-torch python3-onnx") != 0)
             throw new Exception("apt-get install python3-torch python3-onnx failed");
     }
+});
+
+Task("InstallPyTorch")
+    .Does(() =>
+{
+    // BenchCompare's peer needs torch only; Debian's package is the PyTorch these machines can install.
+    if (StartProcess(python, "-c \"import torch\"") != 0)
+    {
+        if (StartProcess("apt-get", "update") != 0)
+            throw new Exception("apt-get update failed");
+        if (StartProcess("apt-get", "install -y python3-torch") != 0)
+            throw new Exception("apt-get install -y python3-torch failed");
+    }
+});
+
+Task("BenchCompare")
+    .IsDependentOn("InstallPyTorch")
+    .Does(() =>
+{
+    // The runner calls the built dll (not dotnet run) so no build happens between timed rounds.
+    DotNetBuild("./benchmarks/OnnxDiffusion.Benchmarks/OnnxDiffusion.Benchmarks.csproj",
+        new DotNetBuildSettings { Configuration = "Release" });
+    var args = $"benchmarks/side_by_side.py --rounds {compareRounds} --batch {compareBatch} --threads {compareThreads} " +
+               $"--images {compareImages} --steps 25 --guidance 2";
+    if (StartProcess(python, args) != 0)
+        throw new Exception($"python3 {args} failed");
 });
 
 Task("TrainDefaultModel")

@@ -2,9 +2,36 @@ using BenchmarkDotNet.Running;
 
 namespace OnnxDiffusion.Benchmarks;
 
-/// <summary>Runs the benchmarks chosen on the command line (BenchmarkDotNet's switcher: --filter, --job …).</summary>
+/// <summary>
+/// Entry point. <c>allocs</c>, <c>compare</c>, <c>dump</c> and <c>tune</c> are console modes (see
+/// <see cref="AllocationMode"/>, <see cref="CompareMode"/>, <see cref="TuneMode"/>); anything else goes to
+/// BenchmarkDotNet's switcher (--filter, --job …).
+/// </summary>
 public static class Program
 {
     /// <summary>Entry point.</summary>
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] is "allocs" or "compare" or "dump" or "tune")
+        {
+            try
+            {
+                var options = new CliArgs(args[1..]);
+                return args[0] switch
+                {
+                    "compare" => CompareMode.Run(options),
+                    "dump" => CompareMode.Dump(options),
+                    "allocs" => AllocationMode.Run(options),
+                    _ => TuneMode.Run(options),
+                };
+            }
+            catch (ArgumentException ex)
+            {
+                Console.Error.WriteLine($"{args[0]}: {ex.Message}");
+                return 2;
+            }
+        }
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

@@ -221,7 +221,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
             string failure;
             try
             {
-                using var so = BaseOptions(options);
+                using var so = CreateSessionOptions(options);
                 so.AppendExecutionProvider_CUDA(0);
                 // A bad file fails here too; the CPU attempt below then reports it clearly.
                 return (new InferenceSession(path, so), "CUDA", null);
@@ -234,11 +234,17 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
                 throw new OnnxDiffusionException($"--device cuda: the ONNX Runtime CUDA provider is not usable ({failure})");
             notice = "device auto: ONNX Runtime CUDA provider not usable; using CPU";
         }
-        using var cpu = BaseOptions(options);
+        using var cpu = CreateSessionOptions(options);
         return (Open(path, cpu), "CPU", notice);
     }
 
-    private static SessionOptions BaseOptions(DenoiserOptions options)
+    /// <summary>
+    /// The session options the denoiser opens its model with, before an execution provider is appended.
+    /// Public so that benchmarks time the network under exactly the product's settings.
+    /// </summary>
+    /// <param name="options">Thread count and device of the denoiser.</param>
+    /// <returns>Options the caller owns and disposes.</returns>
+    public static SessionOptions CreateSessionOptions(DenoiserOptions options)
     {
         var so = new SessionOptions
         {
@@ -248,6 +254,11 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
             InterOpNumThreads = 1,
         };
         so.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+        // Idle intra-op threads block instead of spinning. The U-Net's ops are long (ms) so the wake-up latency is
+        // small, while spinning threads steal the cores that the sampler kernels and any co-tenant (a shared node,
+        // a CPU-limited pod) need: forwards were ~25 % faster with it off on a shared 2-core machine
+        // (benchmarks/README.md, `tune`).
+        so.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         return so;
     }
 
