@@ -9,6 +9,9 @@ namespace OnnxDiffusion.Experiments.Reporting;
 /// </summary>
 public static class FindingsEvaluator
 {
+    // Seeds that reproduce the same accuracy leave only rounding noise in the sd (≈ 1e-17).
+    private const double NoSpread = 1e-9;
+
     /// <summary>The paper's claim behind finding 1.</summary>
     public const string Claim1 = "Synthetic data of the same size train worse classifiers than real data.";
 
@@ -49,7 +52,9 @@ public static class FindingsEvaluator
                 pairs++;
                 if (gap > 0)
                     below++;
-                if (gap > pooled)
+                // A pooled sd of exactly 0 means the seeds changed nothing (the trainers are deterministic given
+                // their data): that is no spread estimate, not an infinitely precise one.
+                if (pooled > NoSpread && gap > pooled)
                     beyondSd++;
                 if (gap > largestGap)
                     (largestGap, largestAt) = (gap, $"{c} at s = {Strength(s.Strength!.Value)}");
@@ -154,13 +159,15 @@ public static class FindingsEvaluator
                 none++;
                 outcome = "no gain";
             }
-            else if (gain > pooled)
+            else if (pooled > NoSpread && gain > pooled)
             {
                 clear++;
                 outcome = "gain beyond the pooled sd";
             }
             else
-                outcome = double.IsNaN(pooled) ? "gain, but no spread estimate (one seed)" : "gain within the pooled sd";
+                outcome = double.IsNaN(pooled) ? "gain, but no spread estimate (one seed)"
+                    : pooled <= NoSpread ? "gain, but no spread estimate (every seed gave the same result)"
+                    : "gain within the pooled sd";
             int above = mixed.Count(m => m.MeanAccuracy > real.MeanAccuracy);
             evidence.Add($"{c}: real {MeanSd(real.MeanAccuracy, real.SdAccuracy)}; best real+synthetic {MeanSd(best.MeanAccuracy, best.SdAccuracy)} " +
                          $"at s = {Strength(best.Strength!.Value)} ({Signed(gain)}; pooled sd {Num(pooled)}): {outcome}; " +

@@ -43,6 +43,19 @@ public class FindingsEvaluatorTests
     }
 
     [Fact]
+    public void Seeds_that_change_nothing_give_no_spread_estimate_rather_than_a_clear_gain()
+    {
+        // Deterministic trainers: every seed gives the same accuracy, so the pooled sd is exactly 0.
+        var r = TestResults.AllHold();
+        r = r with { Rows = r.Rows.Select(x => x with { Accuracy = Math.Round(x.Accuracy - (x.Seed - TestResults.Seeds[1]) * 0.005, 9) }).ToList() }; // undo the per-seed jitter
+        var findings = FindingsEvaluator.Evaluate(r);
+        Assert.Equal(FindingVerdict.Held, findings[0].Verdict);          // direction alone decides finding 1
+        Assert.Contains("by more than the pooled sd at 0;", findings[0].Summary);
+        Assert.Equal(FindingVerdict.Mixed, findings[2].Verdict);          // a gain without any spread estimate is not "clear"
+        Assert.Contains(findings[2].Evidence, e => e.Contains("every seed gave the same result"));
+    }
+
+    [Fact]
     public void Missing_metrics_make_finding_two_no_data_and_leave_the_others_alone()
     {
         var r = TestResults.AllHold() with { Metrics = [] };
