@@ -79,4 +79,17 @@ public class ClassifierTrainingTests(ITestOutputHelper output)
         Assert.Equal(300, back.TrainingCount);
         Assert.Equal(10, back.Metrics.ConfusionMatrix.Count);
     }
+
+    [Theory]
+    [InlineData("maxent")]
+    [InlineData("lightgbm")]
+    public void ShuffledLabelsTrainAClassifierNearChance(string kind)
+    {
+        // Sanity invariant of the experiment: labels carry the signal; shuffle them and accuracy falls to chance (0.1).
+        var rng = new Random(3);
+        var shuffled = Train30.Labels.OrderBy(_ => rng.Next()).ToArray();
+        var train = new LabeledImages(Train30.Pixels, shuffled, Train30.Channels, Train30.Height, Train30.Width, Train30.ClassNames, "shuffled");
+        var ev = ImageClassifier.Train(ImageSet.FromMemory(train), new ClassifierOptions { Kind = kind }).Evaluate(ImageSet.FromMemory(Test20));
+        Assert.InRange(ev.Metrics.Accuracy, 0.0, 0.25);
+    }
 }

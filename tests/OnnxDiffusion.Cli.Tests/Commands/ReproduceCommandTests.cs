@@ -55,6 +55,15 @@ public class ReproduceCommandTests
         Assert.All(realRows, r => Assert.Equal(JsonValueKind.Null, r.GetProperty("strength").ValueKind));
         Assert.Equal(3, Directory.GetDirectories(Path.Combine(outDir, "synthetic")).Length);
 
+        // Strength 0 returns the real subset itself, so every seed scores exactly as on real data.
+        foreach (var real in realRows)
+        {
+            var twin = rows.Single(r => r.GetProperty("train_set").GetString() == "synthetic" && r.GetProperty("strength").GetDouble() == 0
+                                        && r.GetProperty("seed").GetInt32() == real.GetProperty("seed").GetInt32()
+                                        && r.GetProperty("classifier").GetString() == real.GetProperty("classifier").GetString());
+            Assert.Equal(real.GetProperty("accuracy").GetDouble(), twin.GetProperty("accuracy").GetDouble());
+        }
+
         // A rerun finds every stage cached and gives the same numbers.
         var before = File.ReadAllText(Path.Combine(outDir, "results.csv"));
         Assert.Equal(0, ReproduceCommand.Execute(Plan, settings));
@@ -67,5 +76,42 @@ public class ReproduceCommandTests
         var (rc, err) = TestData.RunCli("reproduce", "--profile", "huge", "--out", TestData.NewDir("p"));
         Assert.Equal(CommandRunner.BadInput, rc);
         Assert.Contains("'huge'", err);
+    }
+
+    [Fact]
+    public void SamePlanTwiceFromScratchGivesIdenticalRows()
+    {
+        string data = TinySplits();
+        string Run()
+        {
+            string outDir = TestData.NewDir("twice");
+            ReproduceCommand.Execute(Plan, new RunnerSettings
+            {
+                ModelDirectory = TestData.TinyModel, DataDirectory = data, FeaturesDirectory = "unused", OutDirectory = outDir, Device = DeviceKind.Cpu,
+            });
+            return File.ReadAllText(Path.Combine(outDir, "results.csv"));
+        }
+        Assert.Equal(Run(), Run());
+    }
+
+    [Fact]
+    public void QuickProfileOnTheEmbeddedDefault()
+    {
+        string outDir = TestData.NewDir("quick");
+        Assert.Equal(0, ReproduceCommand.Execute(ExperimentPlan.ForProfile("quick"), new RunnerSettings
+        {
+            ModelDirectory = Path.Combine(TestData.Root, "models", "fashion-mnist-ddpm"),
+            DataDirectory = Path.Combine(TestData.Root, "data", "fashion-mnist"),
+            FeaturesDirectory = Path.Combine(TestData.Root, "models", "fashion-mnist-features"),
+            OutDirectory = outDir,
+            Device = DeviceKind.Cpu,
+        }));
+        Assert.True(File.Exists(Path.Combine(outDir, "report.md")));
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")));
+        // maxent × 3 seeds × (real + 3 strengths × (synthetic, real+synthetic))
+        Assert.Equal(21, doc.RootElement.GetProperty("rows").GetArrayLength());
+        Assert.Equal(3, doc.RootElement.GetProperty("metrics").GetArrayLength());
+        var report = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        Assert.Contains("As measured here", report);
     }
 }
