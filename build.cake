@@ -5,6 +5,8 @@
 //   BenchCompare       OnnxDiffusion vs PyTorch eager on the same weights and DDIM loop, alternating rounds
 //                      (--compare-rounds=5 --compare-batch=64 --compare-threads=2 --compare-images=64); installs
 //                      Debian's python3-torch first when /usr/bin/python3 cannot import torch
+//   Reproduce          the experiment on the embedded default (--profile=quick|default|full)
+//   ReproduceFull      the full-size experiment (GPU-sized)
 //   TrainDefaultModel  PyTorch recipe for models/fashion-mnist-ddpm and models/fashion-mnist-features (hours on CPU; not for CI)
 
 var target = Argument("target", "Test");
@@ -66,6 +68,27 @@ Task("Bench")
 {
     DotNetRun("./benchmarks/OnnxDiffusion.Benchmarks/OnnxDiffusion.Benchmarks.csproj",
         new ProcessArgumentBuilder().Append("--filter").AppendQuoted(benchFilter).Append("--job").Append(benchJob),
+        new DotNetRunSettings { Configuration = "Release" });
+});
+
+Task("Reproduce")
+    .Does(() =>
+{
+    // The paper's experiment on the embedded default (--profile=quick|default|full, --out=DIR).
+    var profile = Argument("profile", "default");
+    var outDir = Argument("out", $"runs/{profile}");
+    DotNetRun("./src/OnnxDiffusion.Cli/OnnxDiffusion.Cli.csproj",
+        $"reproduce --profile {profile} --out {outDir}",
+        new DotNetRunSettings { Configuration = "Release" });
+});
+
+Task("ReproduceFull")
+    .Does(() =>
+{
+    // All 60k images per strength: GPU-sized (--device=cuda with the CUDA build), days on 2 CPU cores.
+    var device = Argument("device", "auto");
+    DotNetRun("./src/OnnxDiffusion.Cli/OnnxDiffusion.Cli.csproj",
+        $"reproduce --profile full --device {device} --out runs/full",
         new DotNetRunSettings { Configuration = "Release" });
 });
 
