@@ -32,17 +32,7 @@ public static class CompareMode
         if (batch < 1 || images < 1 || threads < 1)
             throw new ArgumentException("--batch, --images and --threads must be ≥ 1");
 
-        var settings = new PipelineSettings
-        {
-            ModelDirectory = modelDir,
-            Device = DeviceKind.Cpu,
-            Sampler = "ddim",
-            Steps = steps,
-            Guidance = guidance,
-            Seed = (ulong)seed,
-            BatchSize = batch,
-            IntraOpThreads = threads,
-        };
+        var settings = DdimSettings(modelDir, steps, guidance, seed, batch, threads);
         var items = Enumerable.Range(0, images).Select(i => new SynthesisItem(i, i % 10)).ToArray();
         var pixels = new byte[images * 28 * 28];
         double pipelineSeconds;
@@ -146,20 +136,23 @@ public static class CompareMode
         int threads = args.Int("threads", 2);
         string modelDir = args.String("model") ?? RepoPaths.ModelDirectory;
         args.RejectUnknown();
-        using var pipeline = DiffusionPipeline.Open(new PipelineSettings
-        {
-            ModelDirectory = modelDir,
-            Device = DeviceKind.Cpu,
-            Sampler = "ddim",
-            Steps = steps,
-            Guidance = guidance,
-            Seed = (ulong)seed,
-            BatchSize = count,
-            IntraOpThreads = threads,
-        });
+        using var pipeline = DiffusionPipeline.Open(DdimSettings(modelDir, steps, guidance, seed, count, threads));
         WriteDump(pipeline, path, count, (ulong)seed);
         return 0;
     }
+
+    /// <summary>The guided DDIM generation both modes time and dump, on the CPU.</summary>
+    private static PipelineSettings DdimSettings(string modelDir, int steps, double guidance, int seed, int batch, int threads) => new()
+    {
+        ModelDirectory = modelDir,
+        Device = DeviceKind.Cpu,
+        Sampler = "ddim",
+        Steps = steps,
+        Guidance = guidance,
+        Seed = (ulong)seed,
+        BatchSize = batch,
+        IntraOpThreads = threads,
+    };
 
     private static void WriteDump(DiffusionPipeline pipeline, string path, int count, ulong seed)
     {
