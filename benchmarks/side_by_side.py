@@ -9,8 +9,9 @@
 3. Prints each round's images/s per side, then, as the last two lines:
      speedup vs pytorch-eager: X.XX (median of N rounds, range A.AA–B.BB)
      pipeline overhead vs bare forward: Y.YY (median of N rounds)
-   speedup = C# images/s / PyTorch images/s within a round; overhead = C# pipeline time / bare OnnxDenoiser
-   forward time over the same network evaluations (measured inside the C# process).
+   speedup = C# images/s / PyTorch images/s within a round; overhead = C# pipeline time / bare network forward
+   time over the same network evaluations, the two interleaved step by step inside the C# process (the C# `compare`
+   mode); a further line gives the median of the per-step ratios, which one slow step cannot move.
 
 Standard library only. `dotnet cake --target=BenchCompare` builds the C# side and runs this.
 """
@@ -47,6 +48,8 @@ def main():
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--batch", type=int, default=64)
     p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--sessions", type=int, default=0,
+                   help="C# only: data-parallel ONNX Runtime sessions sharing the threads (0 = the product's default)")
     p.add_argument("--images", type=int, default=64)
     p.add_argument("--steps", type=int, default=25)
     p.add_argument("--guidance", type=float, default=2.0)
@@ -66,7 +69,7 @@ def main():
 
     common = ["--batch", str(a.batch), "--threads", str(a.threads), "--images", str(a.images),
               "--steps", str(a.steps), "--guidance", str(a.guidance), "--seed", str(a.seed)]
-    csharp = [a.dotnet, a.csharp_dll, "compare"] + common
+    csharp = [a.dotnet, a.csharp_dll, "compare", "--sessions", str(a.sessions)] + common
     pytorch = [a.python, os.path.join(HERE, "pytorch", "ddim_bench.py")] + common
     torch_env = dict(os.environ)
     for kv in a.pytorch_env:
@@ -92,19 +95,24 @@ def main():
 
     speedups = [x["csharp"]["images_per_s"] / x["pytorch"]["images_per_s"] for x in rounds]
     overheads = [x["csharp"]["overhead"] for x in rounds]
+    step_overheads = [x["csharp"]["overhead_step_median"] for x in rounds]
     print()
     print(f"conditions: batch {a.batch}, {a.threads} threads, DDIM {a.steps} steps, guidance {a.guidance}, "
           f"{a.images} images per side per round, {a.rounds} rounds (alternating order)")
-    print(f"{'round':>5} {'C# images/s':>12} {'PyTorch images/s':>17} {'speedup':>8} {'overhead':>9}")
-    for i, (x, s, o) in enumerate(zip(rounds, speedups, overheads)):
-        print(f"{i + 1:>5} {x['csharp']['images_per_s']:>12.2f} {x['pytorch']['images_per_s']:>17.2f} {s:>8.2f} {o:>9.2f}")
+    print(f"C# sessions: {rounds[0]['csharp']['sessions']} (threads {a.threads} in all)")
+    print(f"{'round':>5} {'C# images/s':>12} {'PyTorch images/s':>17} {'speedup':>8} {'overhead':>9} {'per-step':>9}")
+    for i, (x, s, o, so) in enumerate(zip(rounds, speedups, overheads, step_overheads)):
+        print(f"{i + 1:>5} {x['csharp']['images_per_s']:>12.2f} {x['pytorch']['images_per_s']:>17.2f} {s:>8.2f} {o:>9.3f} {so:>9.3f}")
     if a.json_out:
         with open(a.json_out, "w") as f:
             json.dump({"args": vars(a), "rounds": rounds}, f, indent=2)
     n = len(rounds)
     print(f"speedup vs pytorch-eager: {statistics.median(speedups):.2f} "
           f"(median of {n} rounds, range {min(speedups):.2f}\u2013{max(speedups):.2f})")
-    print(f"pipeline overhead vs bare forward: {statistics.median(overheads):.2f} (median of {n} rounds)")
+    print(f"pipeline overhead per step (median of per-step ratios): {statistics.median(step_overheads):.3f} "
+          f"(median of {n} rounds, range {min(step_overheads):.3f}\u2013{max(step_overheads):.3f})")
+    print(f"pipeline overhead vs bare forward: {statistics.median(overheads):.2f} "
+          f"(median of {n} rounds, range {min(overheads):.3f}\u2013{max(overheads):.3f})")
     return 0
 
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using OnnxDiffusion.Kernels;
 using OnnxDiffusion.Models;
 using OnnxDiffusion.Pipelines;
+using OnnxDiffusion.Sampling;
 using OnnxDiffusion.Synthesis;
 
 namespace OnnxDiffusion.Benchmarks;
@@ -11,9 +12,11 @@ namespace OnnxDiffusion.Benchmarks;
 /// <summary>
 /// <c>compare</c>: the C# half of the side-by-side with PyTorch (benchmarks/side_by_side.py runs both in turn).
 /// Times the product's own generation path — <see cref="DiffusionPipeline"/> + <see cref="Synthesizer"/>, DDIM,
-/// classifier-free guidance as one doubled batch — then, for the overhead ratio, the bare <see cref="OnnxDenoiser"/>
-/// forward (guidance off, so Predict is one network call) over exactly the same calls: the same rows per call
-/// and the same number of network evaluations. Start-up and one warm-up step per batch shape are not timed.
+/// classifier-free guidance as one doubled batch — and, for the overhead ratio, the bare network forward over exactly
+/// the same calls. The two are interleaved step by step: after each pipeline step (timed) a bare forward of the same
+/// rows runs (timed separately, not counted in the pipeline's time), so drift on a shared machine hits both alike.
+/// The bare forward is an unguided <see cref="OnnxDenoiser"/> with the same session layout, so <c>Predict</c> is the
+/// ONNX Runtime runs alone. Start-up and one warm-up step per batch shape are not timed.
 /// Ends with one line <c>RESULT {json}</c> for the runner.
 /// </summary>
 public static class CompareMode
@@ -23,102 +26,152 @@ public static class CompareMode
     {
         int batch = args.Int("batch", 64);
         int threads = args.Int("threads", 2);
+        int sessions = args.Int("sessions", 0);
         int images = args.Int("images", 64);
         int steps = args.Int("steps", 25);
         double guidance = args.Double("guidance", 2.0);
         int seed = args.Int("seed", 1);
         string modelDir = args.String("model") ?? RepoPaths.ModelDirectory;
         args.RejectUnknown();
-        if (batch < 1 || images < 1 || threads < 1)
-            throw new ArgumentException("--batch, --images and --threads must be ≥ 1");
+        if (batch < 1 || images < 1 || threads < 1 || sessions < 0)
+            throw new ArgumentException("--batch, --images and --threads must be ≥ 1, --sessions ≥ 0");
 
-        var settings = DdimSettings(modelDir, steps, guidance, seed, batch, threads);
+        var settings = DdimSettings(modelDir, steps, guidance, seed, batch, threads) with { Sessions = sessions };
         var items = Enumerable.Range(0, images).Select(i => new SynthesisItem(i, i % 10)).ToArray();
         var pixels = new byte[images * 28 * 28];
-        double pipelineSeconds;
-        long evaluations;
-        bool guided;
-        int[] timesteps;
-        using (var pipeline = DiffusionPipeline.Open(settings))
+        using var pipeline = DiffusionPipeline.Open(settings);
+        using var bare = new OnnxDenoiser(modelDir, new DenoiserOptions
         {
-            guided = pipeline.Denoiser.Guided;
-            timesteps = pipeline.Timesteps;
-            int s = pipeline.Denoiser.SampleSize;
-            void Sink(SynthesisItem item, ReadOnlySpan<float> image)
-            {
-                var dst = pixels.AsSpan((int)item.Id * s, s);
-                for (int i = 0; i < s; i++)
-                    dst[i] = Data.LabeledImages.ToByte(image[i]);
-            }
-            // Warm-up: one step over the same items, so every batch shape has run once.
-            pipeline.Synthesizer.Run(items, [timesteps[0]], 1.0, null, (ulong)seed, 0, Sink);
-            long before = pipeline.Denoiser.ImageEvaluations;
-            var sw = Stopwatch.StartNew();
-            pipeline.Synthesizer.Run(items, timesteps, 1.0, null, (ulong)seed, 0, Sink);
-            pipelineSeconds = sw.Elapsed.TotalSeconds;
-            evaluations = pipeline.Denoiser.ImageEvaluations - before;
-            Console.WriteLine($"pipeline: {pipeline.Describe()}, batch {batch}, {threads} intra-op threads");
+            Device = DeviceKind.Cpu, GuidanceScale = 1.0, IntraOpThreads = threads, Sessions = pipeline.Denoiser.SessionCount,
+        });
+        bool guided = pipeline.Denoiser.Guided;
+        int[] timesteps = pipeline.Timesteps;
+        int s = pipeline.Denoiser.SampleSize;
+        void Sink(SynthesisItem item, ReadOnlySpan<float> image)
+        {
+            var dst = pixels.AsSpan((int)item.Id * s, s);
+            for (int i = 0; i < s; i++)
+                dst[i] = Data.LabeledImages.ToByte(image[i]);
         }
 
-        var (forwardSeconds, forwardEvaluations) = TimeBareForward(modelDir, threads, batch, images, guided, timesteps);
-        if (forwardEvaluations != evaluations)
-            throw new InvalidOperationException($"bare forward made {forwardEvaluations} network evaluations, the pipeline {evaluations}");
+        var timer = new InterleavedForward(bare, images, batch, guided, timesteps);
+        // Warm-up: one step over the same items, so every batch shape has run once on both sides.
+        timer.Enabled = false;
+        pipeline.Synthesizer.Run(items, [timesteps[0]], 1.0, null, (ulong)seed, 0, Sink);
+        timer.WarmUp();
+        timer.Enabled = true;
+        long before = pipeline.Denoiser.ImageEvaluations;
+        var sw = Stopwatch.StartNew();
+        pipeline.Synthesizer.Run(items, timesteps, 1.0, null, (ulong)seed, 0, Sink, stepProgress: timer);
+        double pipelineSeconds = sw.Elapsed.TotalSeconds - timer.InsideSeconds;
+        long evaluations = pipeline.Denoiser.ImageEvaluations - before;
+        Console.WriteLine($"pipeline: {pipeline.Describe()}, batch {batch}, {threads} threads");
+        if (timer.Evaluations != evaluations)
+            throw new InvalidOperationException($"bare forward made {timer.Evaluations} network evaluations, the pipeline {evaluations}");
 
         double imagesPerSecond = images / pipelineSeconds;
-        double overhead = pipelineSeconds / forwardSeconds;
+        double overhead = pipelineSeconds / timer.ForwardSeconds;
+        double stepMedian = Median(timer.StepRatios);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"csharp: {images} images in {pipelineSeconds:0.000} s = {imagesPerSecond:0.00} images/s; bare forward over the same {evaluations} evaluations {forwardSeconds:0.000} s; overhead {overhead:0.000}"));
+            $"csharp: {images} images in {pipelineSeconds:0.000} s = {imagesPerSecond:0.00} images/s; bare forward over the same {evaluations} evaluations {timer.ForwardSeconds:0.000} s; overhead {overhead:0.0000} (median per-step ratio {stepMedian:0.0000} over {timer.StepRatios.Count} steps)"));
         var result = new Dictionary<string, object>
         {
             ["side"] = "csharp",
             ["images"] = images,
             ["batch"] = batch,
             ["threads"] = threads,
+            ["sessions"] = pipeline.Denoiser.SessionCount,
             ["steps"] = timesteps.Length,
             ["guidance"] = guidance,
             ["evaluations"] = evaluations,
             ["seconds"] = pipelineSeconds,
             ["images_per_s"] = imagesPerSecond,
-            ["forward_seconds"] = forwardSeconds,
+            ["forward_seconds"] = timer.ForwardSeconds,
             ["overhead"] = overhead,
+            ["overhead_step_median"] = stepMedian,
         };
         Console.WriteLine("RESULT " + JsonSerializer.Serialize(result));
         return 0;
     }
 
-    /// <summary>
-    /// The network alone: an unguided denoiser (Predict = one session run) called with the rows the pipeline's
-    /// calls had (2 × batch when guided), once per step per batch.
-    /// </summary>
-    private static (double Seconds, long Evaluations) TimeBareForward(string modelDir, int threads, int batch, int images,
-        bool guided, int[] timesteps)
+    private static double Median(List<double> values)
     {
-        using var denoiser = new OnnxDenoiser(modelDir, new DenoiserOptions { Device = DeviceKind.Cpu, GuidanceScale = 1.0, IntraOpThreads = threads });
-        int s = denoiser.SampleSize;
-        var calls = new List<(float[] X, long[] T, long[] Y, float[] Out)>();
-        var rng = new Random(5);
-        for (int start = 0; start < images; start += batch)
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN
+            : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2]
+            : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    /// <summary>
+    /// The bare forward, run from the pipeline's step progress: after each pipeline step, one unguided call with the
+    /// rows that step's network call had (2 × batch when guided). Keeps the time spent inside so that the caller can
+    /// take it out of the pipeline's time, and each step's pipeline time ÷ its forward time.
+    /// </summary>
+    private sealed class InterleavedForward : IProgress<DiffusionProgress>
+    {
+        private readonly OnnxDenoiser _bare;
+        private readonly List<(float[] X, long[] T, long[] Y, float[] Out)> _calls = [];
+        private readonly int[] _timesteps;
+        private readonly Stopwatch _sinceLast = new();
+        private int _batch;
+
+        public InterleavedForward(OnnxDenoiser bare, int images, int batch, bool guided, int[] timesteps)
         {
-            int rows = (guided ? 2 : 1) * Math.Min(batch, images - start);
-            var x = new float[rows * s];
-            for (int i = 0; i < x.Length; i++)
-                x[i] = (float)(rng.NextDouble() * 2 - 1);
-            var y = Enumerable.Range(0, rows).Select(i => (long)(i % 10)).ToArray();
-            calls.Add((x, new long[rows], y, new float[rows * s]));
-        }
-        foreach (var c in calls)
-            denoiser.Predict(c.X, c.T, c.Y, c.Out);
-        long before = denoiser.ImageEvaluations;
-        var sw = Stopwatch.StartNew();
-        foreach (int t in timesteps)
-        {
-            foreach (var c in calls)
+            _bare = bare;
+            _timesteps = timesteps;
+            int s = bare.SampleSize;
+            var rng = new Random(5);
+            for (int start = 0; start < images; start += batch)
             {
-                Array.Fill(c.T, t);
-                denoiser.Predict(c.X, c.T, c.Y, c.Out);
+                int rows = (guided ? 2 : 1) * Math.Min(batch, images - start);
+                var x = new float[rows * s];
+                for (int i = 0; i < x.Length; i++)
+                    x[i] = (float)(rng.NextDouble() * 2 - 1);
+                var y = Enumerable.Range(0, rows).Select(i => (long)(i % 10)).ToArray();
+                _calls.Add((x, new long[rows], y, new float[rows * s]));
             }
         }
-        return (sw.Elapsed.TotalSeconds, denoiser.ImageEvaluations - before);
+
+        public bool Enabled { get; set; }
+
+        public double InsideSeconds { get; private set; }
+
+        public double ForwardSeconds { get; private set; }
+
+        public long Evaluations { get; private set; }
+
+        public List<double> StepRatios { get; } = [];
+
+        public void WarmUp()
+        {
+            foreach (var c in _calls)
+                _bare.Predict(c.X, c.T, c.Y, c.Out);
+            _sinceLast.Restart();
+        }
+
+        public void Report(DiffusionProgress value)
+        {
+            if (!Enabled)
+                return;
+            // The first step of a batch also carries the batch's set-up (start noise, uploads): real per-batch
+            // overhead, counted in the totals but kept out of the per-step ratios.
+            double stepSeconds = _sinceLast.Elapsed.TotalSeconds;
+            var inside = Stopwatch.StartNew();
+            var c = _calls[_batch];
+            Array.Fill(c.T, _timesteps[value.Step - 1]);
+            long before = _bare.ImageEvaluations;
+            var forward = Stopwatch.StartNew();
+            _bare.Predict(c.X, c.T, c.Y, c.Out);
+            double forwardSeconds = forward.Elapsed.TotalSeconds;
+            ForwardSeconds += forwardSeconds;
+            Evaluations += _bare.ImageEvaluations - before;
+            if (value.Step > 1)
+                StepRatios.Add(stepSeconds / forwardSeconds);
+            if (value.Step == value.Total)
+                _batch++;
+            InsideSeconds += inside.Elapsed.TotalSeconds;
+            _sinceLast.Restart();
+        }
     }
 
     /// <summary>

@@ -32,6 +32,18 @@ internal static class CommonOptions
 
     public static Option<ulong> Seed() => new("--seed") { Description = "run seed", DefaultValueFactory = _ => 0UL };
 
+    public static Option<int> Threads() => new("--threads")
+    {
+        Description = "CPU threads for ONNX Runtime in all (0 = one per core)",
+        DefaultValueFactory = _ => 0,
+    };
+
+    public static Option<int> Sessions() => new("--sessions")
+    {
+        Description = "data-parallel ONNX Runtime sessions on the CPU, each with threads/sessions threads (0 = one per thread)",
+        DefaultValueFactory = _ => 0,
+    };
+
     public static Option<int> Batch() => new("--batch") { Description = "images per network batch", DefaultValueFactory = _ => 64 };
 
     /// <summary>

@@ -19,6 +19,8 @@ internal sealed class SynthesisOptions
     private readonly Option<ulong> _seed = CommonOptions.Seed();
     private readonly Option<int> _batch = CommonOptions.Batch();
     private readonly Option<string> _device = CommonOptions.Device();
+    private readonly Option<int> _threads = CommonOptions.Threads();
+    private readonly Option<int> _sessions = CommonOptions.Sessions();
     private readonly Option<string> _out = new("--out") { Description = "output folder (rerun with the same options to resume)", Required = true };
     private readonly Option<string?> _shard = new("--shard") { Description = "i/n: make only the ids ≡ i (mod n); join shards with `merge`" };
 
@@ -33,7 +35,7 @@ internal sealed class SynthesisOptions
         cmd.Options.Add(_perClass);
         if (reconstruct)
             cmd.Options.Add(_strength);
-        foreach (var o in new Option[] { _steps, _sampler, _eta, _guidance, _seed, _batch, _device, _out, _shard })
+        foreach (var o in new Option[] { _steps, _sampler, _eta, _guidance, _seed, _batch, _device, _threads, _sessions, _out, _shard })
             cmd.Options.Add(o);
     }
 
@@ -47,6 +49,8 @@ internal sealed class SynthesisOptions
         Guidance = p.GetValue(_guidance),
         Seed = p.GetValue(_seed),
         BatchSize = p.GetValue(_batch),
+        IntraOpThreads = p.GetValue(_threads),
+        Sessions = p.GetValue(_sessions),
     };
 
     public string Data(ParseResult p) => CommonOptions.Resolve(p.GetValue(_data)!);

@@ -15,8 +15,15 @@ public sealed record DenoiserOptions
     /// <summary>Classifier-free guidance scale w (diffusers' convention: ≤ 1 runs the conditional model alone).</summary>
     public double GuidanceScale { get; init; } = 1.0;
 
-    /// <summary>ONNX Runtime intra-op threads (0 = one per core).</summary>
+    /// <summary>ONNX Runtime threads in all (0 = one per core).</summary>
     public int IntraOpThreads { get; init; }
+
+    /// <summary>
+    /// Data-parallel sessions on the CPU provider (0 = auto: one single-threaded session per thread). Each call's
+    /// rows are split into this many contiguous ranges that run concurrently, each session with
+    /// <see cref="IntraOpThreads"/> / sessions threads of its own. The CUDA provider always uses one session.
+    /// </summary>
+    public int Sessions { get; init; }
 }
 
 /// <summary>
@@ -24,14 +31,20 @@ public sealed record DenoiserOptions
 /// and checks the session's inputs and outputs against it at load. Classifier-free guidance is done here:
 /// the conditional and the null-class halves go through the network as one doubled batch and are combined
 /// by the guidance kernel. Input and output tensors are bound once per batch size over buffers this object
-/// owns, so a steady-state step allocates no managed memory.
+/// owns. On the CPU the rows of a call are split across several single-threaded sessions that run side by side
+/// (data parallelism): ONNX Runtime parallelises the convolutions well across threads but runs the normalisation,
+/// concatenation and layout-reorder nodes of this U-Net on fewer cores, so whole-network replicas keep every core
+/// busy for the whole forward (benchmarks/README.md measures the gain).
 /// </summary>
 public sealed class OnnxDenoiser : IDenoiser, IDisposable
 {
-    private readonly InferenceSession _session;
+    private readonly InferenceSession[] _sessions;
+    private readonly RunOptions[] _runOptions;
+    private readonly PrePackedWeightsContainer? _prepacked;
+    private readonly ParallelRuns _parallel;
     private readonly DiffusionKernels? _kernels;
-    private readonly RunOptions _runOptions = new();
-    private readonly Dictionary<int, Binding> _bindings = new();
+    private readonly Dictionary<int, Binding[]> _bindings = new();
+    private Binding[] _current = [];
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly bool _floatTimesteps;
@@ -61,7 +74,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
                 throw new OnnxDiffusionException($"{manifestPath}: guidance scale {options.GuidanceScale} needs a class-conditional model with a 'null_class'");
             _kernels = kernels ?? throw new ArgumentException("guidance needs the diffusion kernels for its combine step", nameof(kernels));
         }
-        (_session, Provider, Notice) = CreateSession(OnnxPath, options);
+        (_sessions, _prepacked, Provider, Notice) = CreateSessions(OnnxPath, options);
         try
         {
             _floatTimesteps = Manifest.TimestepDtype == "float32";
@@ -69,9 +82,11 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         }
         catch
         {
-            _session.Dispose();
+            DisposeSessions();
             throw;
         }
+        _runOptions = _sessions.Select(_ => new RunOptions()).ToArray();
+        _parallel = new ParallelRuns(_sessions.Length, RunChunk, "onnx session");
         _inputNames = Manifest.IsConditional
             ? [Manifest.Inputs.Sample, Manifest.Inputs.Timestep, Manifest.Inputs.ClassLabels!]
             : [Manifest.Inputs.Sample, Manifest.Inputs.Timestep];
@@ -98,6 +113,9 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
 
     /// <summary>True when each prediction combines a conditional and an unconditional pass.</summary>
     public bool Guided => Options.GuidanceScale > 1.0;
+
+    /// <summary>ONNX Runtime sessions a call's rows are split across (1 on CUDA).</summary>
+    public int SessionCount => _sessions.Length;
 
     /// <summary>Network evaluations (images through the U-Net) so far; guidance counts two per image.</summary>
     public long ImageEvaluations { get; private set; }
@@ -139,8 +157,8 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
             }
         }
 
-        var binding = GetBinding(rows);
-        _session.Run(_runOptions, _inputNames, binding.Inputs, _outputNames, binding.Outputs);
+        _current = GetBindings(rows);
+        _parallel.Run(_current.Length);
         ImageEvaluations += rows;
 
         var result = _out.AsSpan(0, rows * s);
@@ -160,6 +178,12 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         _out.AsSpan(0, b * s).CopyTo(output.Span);
     }
 
+    private void RunChunk(int chunk)
+    {
+        var binding = _current[chunk];
+        _sessions[chunk].Run(_runOptions[chunk], _inputNames, binding.Inputs, _outputNames, binding.Outputs);
+    }
+
     private static int IndexOfNonFinite(ReadOnlySpan<float> values)
     {
         // Sum is NaN/Inf iff some element is (or the sum overflows, which also deserves a closer look).
@@ -176,9 +200,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         int s = SampleSize;
         if (_t.Length >= rows)
             return;
-        foreach (var bnd in _bindings.Values)
-            bnd.Dispose();
-        _bindings.Clear();
+        DisposeBindings();
         int cap = Math.Max(rows, 2 * _t.Length);
         _x = new float[cap * s];
         _out = new float[cap * s];
@@ -192,28 +214,42 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         }
     }
 
-    private Binding GetBinding(int rows)
+    /// <summary>The tensors of each session's row range for a call of <paramref name="rows"/> rows, made once per row count.</summary>
+    private Binding[] GetBindings(int rows)
     {
         if (_bindings.TryGetValue(rows, out var existing))
             return existing;
+        int chunks = Math.Min(_sessions.Length, rows);
+        var bindings = new Binding[chunks];
+        for (int k = 0; k < chunks; k++)
+        {
+            int first = (int)((long)k * rows / chunks);
+            int count = (int)((long)(k + 1) * rows / chunks) - first;
+            bindings[k] = Bind(first, count);
+        }
+        _bindings[rows] = bindings;
+        return bindings;
+    }
+
+    private Binding Bind(int first, int rows)
+    {
         int s = SampleSize, c = Manifest.Channels, h = Manifest.ImageSize;
         var info = OrtMemoryInfo.DefaultInstance;
         var inputs = new List<OrtValue>
         {
-            OrtValue.CreateTensorValueFromMemory(info, new Memory<float>(_x, 0, rows * s), [rows, c, h, h]),
+            OrtValue.CreateTensorValueFromMemory(info, new Memory<float>(_x, first * s, rows * s), [rows, c, h, h]),
             _floatTimesteps
-                ? OrtValue.CreateTensorValueFromMemory(info, new Memory<float>(_tf, 0, rows), [rows])
-                : OrtValue.CreateTensorValueFromMemory(info, new Memory<long>(_t, 0, rows), [rows]),
+                ? OrtValue.CreateTensorValueFromMemory(info, new Memory<float>(_tf, first, rows), [rows])
+                : OrtValue.CreateTensorValueFromMemory(info, new Memory<long>(_t, first, rows), [rows]),
         };
         if (Manifest.IsConditional)
-            inputs.Add(OrtValue.CreateTensorValueFromMemory(info, new Memory<long>(_y, 0, rows), [rows]));
-        var outputs = new[] { OrtValue.CreateTensorValueFromMemory(info, new Memory<float>(_out, 0, rows * s), [rows, c, h, h]) };
-        var binding = new Binding(inputs.ToArray(), outputs);
-        _bindings[rows] = binding;
-        return binding;
+            inputs.Add(OrtValue.CreateTensorValueFromMemory(info, new Memory<long>(_y, first, rows), [rows]));
+        var outputs = new[] { OrtValue.CreateTensorValueFromMemory(info, new Memory<float>(_out, first * s, rows * s), [rows, c, h, h]) };
+        return new Binding(inputs.ToArray(), outputs);
     }
 
-    private static (InferenceSession Session, string Provider, string? Notice) CreateSession(string path, DenoiserOptions options)
+    private static (InferenceSession[] Sessions, PrePackedWeightsContainer? Prepacked, string Provider, string? Notice) CreateSessions(
+        string path, DenoiserOptions options)
     {
         string? notice = null;
         if (options.Device != DeviceKind.Cpu)
@@ -224,7 +260,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
                 using var so = CreateSessionOptions(options);
                 so.AppendExecutionProvider_CUDA(0);
                 // A bad file fails here too; the CPU attempt below then reports it clearly.
-                return (new InferenceSession(path, so), "CUDA", null);
+                return ([new InferenceSession(path, so)], null, "CUDA", null);
             }
             catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
             {
@@ -234,8 +270,37 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
                 throw new OnnxDiffusionException($"--device cuda: the ONNX Runtime CUDA provider is not usable ({failure})");
             notice = "device auto: ONNX Runtime CUDA provider not usable; using CPU";
         }
-        using var cpu = CreateSessionOptions(options);
-        return (Open(path, cpu), "CPU", notice);
+        var (count, threadsEach) = CpuLayout(options);
+        using var cpu = CreateSessionOptions(options with { IntraOpThreads = threadsEach });
+        // The replicas share one copy of the pre-packed convolution weights.
+        var prepacked = count > 1 ? new PrePackedWeightsContainer() : null;
+        var sessions = new List<InferenceSession>();
+        try
+        {
+            for (int i = 0; i < count; i++)
+                sessions.Add(Open(path, cpu, prepacked));
+        }
+        catch
+        {
+            foreach (var session in sessions)
+                session.Dispose();
+            prepacked?.Dispose();
+            throw;
+        }
+        return (sessions.ToArray(), prepacked, "CPU", notice);
+    }
+
+    /// <summary>How many CPU sessions, and threads each, the options ask for.</summary>
+    /// <exception cref="OnnxDiffusionException">A negative thread or session count.</exception>
+    public static (int Sessions, int ThreadsEach) CpuLayout(DenoiserOptions options)
+    {
+        if (options.IntraOpThreads < 0)
+            throw new OnnxDiffusionException($"--threads {options.IntraOpThreads}: expected 0 (one per core) or a positive count");
+        if (options.Sessions < 0)
+            throw new OnnxDiffusionException($"--sessions {options.Sessions}: expected 0 (auto) or a positive count");
+        int threads = options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount;
+        int sessions = options.Sessions > 0 ? options.Sessions : threads;
+        return (sessions, Math.Max(1, threads / sessions));
     }
 
     /// <summary>
@@ -262,11 +327,11 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         return so;
     }
 
-    private static InferenceSession Open(string path, SessionOptions so)
+    private static InferenceSession Open(string path, SessionOptions so, PrePackedWeightsContainer? prepacked)
     {
         try
         {
-            return new InferenceSession(path, so);
+            return prepacked is null ? new InferenceSession(path, so) : new InferenceSession(path, so, prepacked);
         }
         catch (OnnxRuntimeException ex)
         {
@@ -278,8 +343,8 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
 
     private void ValidateSession(string manifestPath)
     {
-        var ins = _session.InputMetadata;
-        var outs = _session.OutputMetadata;
+        var ins = _sessions[0].InputMetadata;
+        var outs = _sessions[0].OutputMetadata;
         string have = string.Join(", ", ins.Keys);
         void RequireInput(string role, string? name, Type type)
         {
@@ -312,12 +377,28 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
     /// <inheritdoc />
     public void Dispose()
     {
-        foreach (var b in _bindings.Values)
-            b.Dispose();
-        _bindings.Clear();
+        _parallel.Dispose();
+        DisposeBindings();
         _guidanceBuffer?.Dispose();
-        _runOptions.Dispose();
-        _session.Dispose();
+        foreach (var ro in _runOptions)
+            ro.Dispose();
+        DisposeSessions();
+    }
+
+    private void DisposeBindings()
+    {
+        foreach (var chunks in _bindings.Values)
+            foreach (var b in chunks)
+                b.Dispose();
+        _bindings.Clear();
+        _current = [];
+    }
+
+    private void DisposeSessions()
+    {
+        foreach (var session in _sessions)
+            session.Dispose();
+        _prepacked?.Dispose();
     }
 
     private sealed class Binding(OrtValue[] inputs, OrtValue[] outputs) : IDisposable

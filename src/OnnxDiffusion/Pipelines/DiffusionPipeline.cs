@@ -33,8 +33,11 @@ public sealed record PipelineSettings
     /// <summary>Images per network batch.</summary>
     public int BatchSize { get; init; } = 64;
 
-    /// <summary>ONNX Runtime intra-op threads (0 = one per core).</summary>
+    /// <summary>ONNX Runtime threads in all (0 = one per core).</summary>
     public int IntraOpThreads { get; init; }
+
+    /// <summary>Data-parallel ONNX Runtime sessions on the CPU (0 = auto, one per thread); see <see cref="DenoiserOptions.Sessions"/>.</summary>
+    public int Sessions { get; init; }
 }
 
 /// <summary>
@@ -127,6 +130,7 @@ public sealed class DiffusionPipeline : IDisposable
                 Device = filled.Device,
                 GuidanceScale = filled.Guidance!.Value,
                 IntraOpThreads = filled.IntraOpThreads,
+                Sessions = filled.Sessions,
             }, kernels);
             var loop = new DiffusionLoop(kernels, denoiser, schedule, sampler, filled.BatchSize);
             return new DiffusionPipeline(device, denoiser, schedule, sampler, loop, timesteps, filled);
@@ -139,9 +143,10 @@ public sealed class DiffusionPipeline : IDisposable
         }
     }
 
-    /// <summary>One line describing the run, e.g. "DDIM 25 steps, guidance 2, CPU".</summary>
+    /// <summary>One line describing the run, e.g. "DDIM 25 steps, guidance 2, CPU ×2 sessions + ILGPU CPU".</summary>
     public string Describe() =>
-        $"{Sampler.Name.ToUpperInvariant()} {Timesteps.Length} steps, guidance {Settings.Guidance}, {Denoiser.Provider} + {_device.Description}";
+        $"{Sampler.Name.ToUpperInvariant()} {Timesteps.Length} steps, guidance {Settings.Guidance}, {Denoiser.Provider}" +
+        (Denoiser.SessionCount > 1 ? $" ×{Denoiser.SessionCount} sessions" : "") + $" + {_device.Description}";
 
     /// <inheritdoc />
     public void Dispose()

@@ -27,11 +27,13 @@ public sealed class Synthesizer
     /// Runs all <paramref name="items"/>. With <paramref name="strength"/> = 1 every image starts from pure
     /// noise; below 1, from its source image in <paramref name="sources"/>, forward-noised to the first of the
     /// last ⌊N·s⌋ timesteps. <paramref name="sink"/> receives each image as C·H·W floats in [-1, 1];
-    /// <paramref name="batchDone"/> is called after each batch's images were handed over, with the running count.
+    /// <paramref name="batchDone"/> is called after each batch's images were handed over, with the running count;
+    /// <paramref name="stepProgress"/>, when given, after each model call of the current batch (on the calling thread).
     /// </summary>
     public void Run(IReadOnlyList<SynthesisItem> items, IReadOnlyList<int> timesteps, double strength, LabeledImages? sources,
         ulong seed, double eta, Action<SynthesisItem, ReadOnlySpan<float>> sink,
-        Action<int>? batchDone = null, CancellationToken cancellationToken = default)
+        Action<int>? batchDone = null, CancellationToken cancellationToken = default,
+        IProgress<DiffusionProgress>? stepProgress = null)
     {
         var run = Timesteps.ForStrength(timesteps, strength);
         bool fromNoise = strength >= 1.0;
@@ -57,7 +59,7 @@ public sealed class Synthesizer
             var job = new DiffusionJob(run, ids.AsMemory(0, b), _conditional ? labels.AsMemory(0, b) : ReadOnlyMemory<long>.Empty,
                 seed, eta, fromNoise ? StartFrom.Noise : StartFrom.Image);
             var span = x.AsSpan(0, b * _sampleSize);
-            _loop.Run(job, span, null, cancellationToken);
+            _loop.Run(job, span, stepProgress, cancellationToken);
             for (int i = 0; i < b; i++)
                 sink(items[start + i], span.Slice(i * _sampleSize, _sampleSize));
             done += b;

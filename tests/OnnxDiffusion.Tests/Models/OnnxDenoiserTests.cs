@@ -16,8 +16,9 @@ public class OnnxDenoiserTests
 
     private static double Expected(float x, long t, long label) => 0.5 * x + 0.001 * t + (label == 10 ? -1.0 : 0.1 * label);
 
-    private static OnnxDenoiser Open(double guidance = 1.0, string? dir = null) =>
-        new(dir ?? RepoPaths.Fixture("tiny-denoiser"), new DenoiserOptions { Device = DeviceKind.Cpu, GuidanceScale = guidance }, CpuKernels.Get());
+    private static OnnxDenoiser Open(double guidance = 1.0, string? dir = null, int sessions = 0) =>
+        new(dir ?? RepoPaths.Fixture("tiny-denoiser"),
+            new DenoiserOptions { Device = DeviceKind.Cpu, GuidanceScale = guidance, Sessions = sessions }, CpuKernels.Get());
 
     /// <summary>A copy of the fixture whose model.json was changed by <paramref name="edit"/>.</summary>
     private static string FixtureWith(Action<JsonNode> edit)
@@ -81,6 +82,51 @@ public class OnnxDenoiserTests
             Assert.Equal(u + w * (c - u), o[i], 4);
         }
         Assert.Equal(2L * b, d.ImageEvaluations);
+    }
+
+    [Theory]
+    [InlineData(1, 1.0)]
+    [InlineData(3, 1.0)]
+    [InlineData(3, 2.5)]
+    [InlineData(4, 2.5)]
+    public void RowsSplitAcrossSessionsLandInPlace(int sessions, double w)
+    {
+        using var d = Open(w, sessions: sessions);
+        Assert.Equal(sessions, d.SessionCount);
+        // Fewer rows than sessions, an uneven split, and back: every row must come back from its own range.
+        foreach (int b in new[] { 1, 2, 5, 7, 2 })
+        {
+            var (x, t, y) = Batch(b);
+            var o = new float[b * S];
+            d.Predict(x, t, y, o);
+            for (int i = 0; i < o.Length; i++)
+            {
+                double c = Expected(x[i], t[i / S], y[i / S]);
+                double u = Expected(x[i], t[i / S], 10);
+                Assert.Equal(w > 1 ? u + w * (c - u) : c, o[i], 4);
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData(-1, 0, "--threads -1")]
+    [InlineData(0, -2, "--sessions -2")]
+    public void NegativeThreadOrSessionCountIsRejected(int threads, int sessions, string named)
+    {
+        var ex = Assert.Throws<OnnxDiffusionException>(() =>
+            OnnxDenoiser.CpuLayout(new DenoiserOptions { IntraOpThreads = threads, Sessions = sessions }));
+        Assert.StartsWith(named, ex.Message);
+    }
+
+    [Theory]
+    [InlineData(4, 0, 4, 1)]
+    [InlineData(4, 2, 2, 2)]
+    [InlineData(3, 2, 2, 1)]
+    [InlineData(2, 5, 5, 1)]
+    public void CpuLayoutSplitsTheThreads(int threads, int sessions, int expectSessions, int expectEach)
+    {
+        var (n, each) = OnnxDenoiser.CpuLayout(new DenoiserOptions { IntraOpThreads = threads, Sessions = sessions });
+        Assert.Equal((expectSessions, expectEach), (n, each));
     }
 
     [Fact]
