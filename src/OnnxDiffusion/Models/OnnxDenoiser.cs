@@ -31,7 +31,7 @@ public sealed record DenoiserOptions
 /// and checks the session's inputs and outputs against it at load. Classifier-free guidance is done here:
 /// the conditional and the null-class halves go through the network as one doubled batch and are combined
 /// by the guidance kernel. Input and output tensors are bound once per batch size over buffers this object
-/// owns. On the CPU the rows of a call are split across several single-threaded sessions that run side by side
+/// owns (on ILGPU's CPU accelerator the output tensor is the guidance kernel's own buffer). On the CPU the rows of a call are split across several single-threaded sessions that run side by side
 /// (data parallelism): ONNX Runtime parallelises the convolutions well across threads but runs the normalisation,
 /// concatenation and layout-reorder nodes of this U-Net on fewer cores, so whole-network replicas keep every core
 /// busy for the whole forward (benchmarks/README.md measures the gain).
@@ -50,6 +50,8 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
     private readonly bool _floatTimesteps;
     private float[] _x = [];
     private float[] _out = [];
+    private Memory<float> _outMemory;
+    private bool _outOnKernelBuffer;
     private long[] _t = [];
     private float[] _tf = [];
     private long[] _y = [];
@@ -161,7 +163,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         _parallel.Run(_current.Length);
         ImageEvaluations += rows;
 
-        var result = _out.AsSpan(0, rows * s);
+        var result = _outMemory.Span[..(rows * s)];
         int bad = IndexOfNonFinite(result);
         if (bad >= 0)
             throw new OnnxDiffusionException(
@@ -170,18 +172,23 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         if (Guided)
         {
             var view = _guidanceBuffer!.View.SubView(0, rows * s);
-            view.CopyFromCPU(ref _out[0], rows * s);
+            if (!_outOnKernelBuffer)
+                view.CopyFromCPU(ref _out[0], rows * s);
             _kernels!.CombineGuidance(view, (float)Options.GuidanceScale);
             _kernels.Synchronize();
-            view.SubView(0, b * s).CopyToCPU(ref _out[0], b * s);
+            if (!_outOnKernelBuffer)
+                view.SubView(0, b * s).CopyToCPU(ref _out[0], b * s);
         }
-        _out.AsSpan(0, b * s).CopyTo(output.Span);
+        _outMemory.Span[..(b * s)].CopyTo(output.Span);
     }
 
     private void RunChunk(int chunk)
     {
         var binding = _current[chunk];
-        _sessions[chunk].Run(_runOptions[chunk], _inputNames, binding.Inputs, _outputNames, binding.Outputs);
+        if (binding.Io is { } io)
+            _sessions[chunk].RunWithBinding(_runOptions[chunk], io);
+        else
+            _sessions[chunk].Run(_runOptions[chunk], _inputNames, binding.Inputs, _outputNames, binding.Outputs);
     }
 
     private static int IndexOfNonFinite(ReadOnlySpan<float> values)
@@ -203,7 +210,6 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         DisposeBindings();
         int cap = Math.Max(rows, 2 * _t.Length);
         _x = new float[cap * s];
-        _out = new float[cap * s];
         _t = new long[cap];
         _tf = new float[cap];
         _y = new long[cap];
@@ -212,6 +218,11 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
             _guidanceBuffer?.Dispose();
             _guidanceBuffer = _kernels.Device.Accelerator.Allocate1D<float>((long)cap * s);
         }
+        // With guidance on ILGPU's CPU accelerator, ONNX Runtime writes straight into the guidance kernel's buffer.
+        var kernelView = _guidanceBuffer is null ? null : HostMemory<float>.Of(_guidanceBuffer);
+        _outOnKernelBuffer = kernelView is not null;
+        _out = _outOnKernelBuffer ? [] : new float[cap * s];
+        _outMemory = kernelView ?? _out;
     }
 
     /// <summary>The tensors of each session's row range for a call of <paramref name="rows"/> rows, made once per row count.</summary>
@@ -225,13 +236,13 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         {
             int first = (int)((long)k * rows / chunks);
             int count = (int)((long)(k + 1) * rows / chunks) - first;
-            bindings[k] = Bind(first, count);
+            bindings[k] = Bind(_sessions[k], first, count);
         }
         _bindings[rows] = bindings;
         return bindings;
     }
 
-    private Binding Bind(int first, int rows)
+    private Binding Bind(InferenceSession session, int first, int rows)
     {
         int s = SampleSize, c = Manifest.Channels, h = Manifest.ImageSize;
         var info = OrtMemoryInfo.DefaultInstance;
@@ -244,8 +255,8 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         };
         if (Manifest.IsConditional)
             inputs.Add(OrtValue.CreateTensorValueFromMemory(info, new Memory<long>(_y, first, rows), [rows]));
-        var outputs = new[] { OrtValue.CreateTensorValueFromMemory(info, new Memory<float>(_out, first * s, rows * s), [rows, c, h, h]) };
-        return new Binding(inputs.ToArray(), outputs);
+        var outputs = new[] { OrtValue.CreateTensorValueFromMemory(info, _outMemory.Slice(first * s, rows * s), [rows, c, h, h]) };
+        return new Binding(session, inputs.ToArray(), outputs, _inputNames, _outputNames, ioBinding: Provider == "CPU");
     }
 
     private static (InferenceSession[] Sessions, PrePackedWeightsContainer? Prepacked, string Provider, string? Notice) CreateSessions(
@@ -401,14 +412,35 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         _prepacked?.Dispose();
     }
 
-    private sealed class Binding(OrtValue[] inputs, OrtValue[] outputs) : IDisposable
+    /// <summary>
+    /// One session's tensors for one row range. On the CPU provider they are also bound in an IOBinding, whose
+    /// run allocates nothing (the plain Run builds name and handle arrays per call). Not on CUDA: binding a host
+    /// tensor there copies it to the device at bind time, which would freeze the inputs.
+    /// </summary>
+    private sealed class Binding : IDisposable
     {
-        public OrtValue[] Inputs { get; } = inputs;
+        public Binding(InferenceSession session, OrtValue[] inputs, OrtValue[] outputs, string[] inputNames, string[] outputNames, bool ioBinding)
+        {
+            Inputs = inputs;
+            Outputs = outputs;
+            if (!ioBinding)
+                return;
+            Io = session.CreateIoBinding();
+            for (int i = 0; i < inputs.Length; i++)
+                Io.BindInput(inputNames[i], inputs[i]);
+            for (int i = 0; i < outputs.Length; i++)
+                Io.BindOutput(outputNames[i], outputs[i]);
+        }
 
-        public OrtValue[] Outputs { get; } = outputs;
+        public OrtValue[] Inputs { get; }
+
+        public OrtValue[] Outputs { get; }
+
+        public OrtIoBinding? Io { get; }
 
         public void Dispose()
         {
+            Io?.Dispose();
             foreach (var v in Inputs) v.Dispose();
             foreach (var v in Outputs) v.Dispose();
         }

@@ -10,7 +10,8 @@ namespace OnnxDiffusion.Sampling;
 /// and the sampler's fused kernel. Owns every buffer (sized once for <c>capacity</c> samples) so steps do
 /// not allocate. Knows nothing of files or ONNX: the model is an <see cref="IDenoiser"/>.
 /// Noise for step t of sample id i is keyed by (seed, i, stream = t), so a sample's result does not depend
-/// on which batch or shard it ran in.
+/// on which batch or shard it ran in. On ILGPU's CPU accelerator the model reads x from, and writes its output
+/// into, the kernels' own buffers (no copies per step); on a GPU both go through host staging arrays.
 /// </summary>
 public sealed class DiffusionLoop : IDisposable
 {
@@ -31,6 +32,8 @@ public sealed class DiffusionLoop : IDisposable
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _t;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _sqrtAbar;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _sqrtOneMinusAbar;
+    private readonly Memory<float>? _xView;
+    private readonly Memory<float>? _outView;
 
     /// <summary>Allocates buffers for batches of up to <paramref name="capacity"/> samples.</summary>
     public DiffusionLoop(DiffusionKernels kernels, IDenoiser denoiser, NoiseSchedule schedule, ISampler sampler, int capacity)
@@ -44,14 +47,16 @@ public sealed class DiffusionLoop : IDisposable
         _capacity = capacity;
         _sampleSize = denoiser.SampleSize;
         int n = capacity * _sampleSize;
-        _xHost = new float[n];
-        _outHost = new float[n];
         _tHost = new long[capacity];
         _tIntHost = new int[capacity];
         _idsHost = new long[capacity];
         var acc = kernels.Device.Accelerator;
         _x = acc.Allocate1D<float>(n);
         _out = acc.Allocate1D<float>(n);
+        _xView = HostMemory<float>.Of(_x);
+        _outView = HostMemory<float>.Of(_out);
+        _xHost = _xView is null ? new float[n] : [];
+        _outHost = _outView is null ? new float[n] : [];
         _ids = acc.Allocate1D<long>(capacity);
         _t = acc.Allocate1D<int>(capacity);
         _sqrtAbar = acc.Allocate1D(schedule.SqrtAlphaBar);
@@ -88,8 +93,7 @@ public sealed class DiffusionLoop : IDisposable
 
         if (job.Start == StartFrom.Given)
         {
-            samples.CopyTo(_xHost);
-            x.CopyFromCPU(ref _xHost[0], n);
+            Upload(samples, x);
         }
         else if (job.Start == StartFrom.Noise || steps.Count == 0)
         {
@@ -97,8 +101,7 @@ public sealed class DiffusionLoop : IDisposable
         }
         else
         {
-            samples.CopyTo(_xHost);
-            x.CopyFromCPU(ref _xHost[0], n);
+            Upload(samples, x);
             Array.Fill(_tIntHost, steps[0], 0, b);
             var t = _t.View.SubView(0, b);
             t.CopyFromCPU(ref _tIntHost[0], b);
@@ -106,25 +109,47 @@ public sealed class DiffusionLoop : IDisposable
                 new NoiseKey(job.Seed, NoiseKey.InitialStream));
         }
 
-        var xMem = new Memory<float>(_xHost, 0, n);
-        var outMem = new Memory<float>(_outHost, 0, n);
+        var xMem = _xView?.Slice(0, n) ?? new Memory<float>(_xHost, 0, n);
+        var outMem = _outView?.Slice(0, n) ?? new Memory<float>(_outHost, 0, n);
         var tMem = new Memory<long>(_tHost, 0, b);
         for (int i = 0; i < steps.Count; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             int ti = steps[i];
             _kernels.Synchronize();
-            x.CopyToCPU(ref _xHost[0], n);
+            if (_xView is null)
+                x.CopyToCPU(ref _xHost[0], n);
             Array.Fill(_tHost, ti, 0, b);
             _denoiser.Predict(xMem, tMem, job.ClassLabels, outMem);
-            output.CopyFromCPU(ref _outHost[0], n);
+            if (_outView is null)
+                output.CopyFromCPU(ref _outHost[0], n);
             var c = _sampler.Coefficients(_schedule, ti, Timesteps.Previous(steps, i), job.Eta);
             _kernels.Step(x, output, ids, _sampleSize, c, new NoiseKey(job.Seed, (uint)ti));
             progress?.Report(new DiffusionProgress(i + 1, steps.Count));
         }
         _kernels.Synchronize();
-        x.CopyToCPU(ref _xHost[0], n);
-        _xHost.AsSpan(0, n).CopyTo(samples);
+        if (_xView is { } view)
+        {
+            view.Span[..n].CopyTo(samples);
+        }
+        else
+        {
+            x.CopyToCPU(ref _xHost[0], n);
+            _xHost.AsSpan(0, n).CopyTo(samples);
+        }
+    }
+
+    private void Upload(ReadOnlySpan<float> samples, ArrayView1D<float, Stride1D.Dense> x)
+    {
+        if (_xView is { } view)
+        {
+            samples.CopyTo(view.Span);
+        }
+        else
+        {
+            samples.CopyTo(_xHost);
+            x.CopyFromCPU(ref _xHost[0], samples.Length);
+        }
     }
 
     /// <inheritdoc />

@@ -29,6 +29,29 @@ public class EmbeddedModelTests
         Assert.True(maxAbs < 1e-4, $"max |onnx − torch| = {maxAbs:E3}");
     }
 
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(2.0)]
+    public void SplittingRowsAcrossSessionsDoesNotChangeThePrediction(double guidance)
+    {
+        var io = JsonSerializer.Deserialize<ReferenceIo>(File.ReadAllText(Path.Combine(Dir, "reference_io.json")))!;
+        float[] PredictWith(int sessions)
+        {
+            using var d = new OnnxDenoiser(Dir, new DenoiserOptions
+            {
+                Device = DeviceKind.Cpu, GuidanceScale = guidance, IntraOpThreads = 3, Sessions = sessions,
+            }, CpuKernels.Get());
+            Assert.Equal(sessions, d.SessionCount);
+            var output = new float[io.OutSample.Length];
+            d.Predict(io.Sample, io.Timestep, io.ClassLabels, output);
+            return output;
+        }
+        var one = PredictWith(1);
+        var three = PredictWith(3);
+        double maxAbs = one.Zip(three, (a, b) => Math.Abs((double)a - b)).Max();
+        Assert.True(maxAbs <= 1e-5, $"max |1 session − 3 sessions| = {maxAbs:E3}");
+    }
+
     [Fact]
     public void ManifestAndSchedulerConfigAgree()
     {
