@@ -27,6 +27,7 @@ public static class CompareMode
         int batch = args.Int("batch", 64);
         int threads = args.Int("threads", 2);
         int sessions = args.Int("sessions", 0);
+        int microBatch = args.Int("micro-batch", 0);
         int images = args.Int("images", 64);
         int steps = args.Int("steps", 25);
         double guidance = args.Double("guidance", 2.0);
@@ -36,13 +37,14 @@ public static class CompareMode
         if (batch < 1 || images < 1 || threads < 1 || sessions < 0)
             throw new ArgumentException("--batch, --images and --threads must be ≥ 1, --sessions ≥ 0");
 
-        var settings = DdimSettings(modelDir, steps, guidance, seed, batch, threads) with { Sessions = sessions };
+        var settings = DdimSettings(modelDir, steps, guidance, seed, batch, threads) with { Sessions = sessions, MicroBatch = microBatch };
         var items = Enumerable.Range(0, images).Select(i => new SynthesisItem(i, i % 10)).ToArray();
         var pixels = new byte[images * 28 * 28];
         using var pipeline = DiffusionPipeline.Open(settings);
         using var bare = new OnnxDenoiser(modelDir, new DenoiserOptions
         {
             Device = DeviceKind.Cpu, GuidanceScale = 1.0, IntraOpThreads = threads, Sessions = pipeline.Denoiser.SessionCount,
+            MicroBatch = pipeline.Denoiser.MicroBatch,
         });
         bool guided = pipeline.Denoiser.Guided;
         int[] timesteps = pipeline.Timesteps;
@@ -65,7 +67,7 @@ public static class CompareMode
         pipeline.Synthesizer.Run(items, timesteps, 1.0, null, (ulong)seed, 0, Sink, stepProgress: timer);
         double pipelineSeconds = sw.Elapsed.TotalSeconds - timer.InsideSeconds;
         long evaluations = pipeline.Denoiser.ImageEvaluations - before;
-        Console.WriteLine($"pipeline: {pipeline.Describe()}, batch {batch}, {threads} threads");
+        Console.WriteLine($"pipeline: {pipeline.Describe()}, batch {batch}, {threads} threads, at most {pipeline.Denoiser.MicroBatch} rows per run");
         if (timer.Evaluations != evaluations)
             throw new InvalidOperationException($"bare forward made {timer.Evaluations} network evaluations, the pipeline {evaluations}");
 
@@ -81,6 +83,7 @@ public static class CompareMode
             ["batch"] = batch,
             ["threads"] = threads,
             ["sessions"] = pipeline.Denoiser.SessionCount,
+            ["micro_batch"] = pipeline.Denoiser.MicroBatch,
             ["steps"] = timesteps.Length,
             ["guidance"] = guidance,
             ["evaluations"] = evaluations,

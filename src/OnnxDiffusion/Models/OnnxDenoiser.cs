@@ -24,6 +24,13 @@ public sealed record DenoiserOptions
     /// <see cref="IntraOpThreads"/> / sessions threads of its own. The CUDA provider always uses one session.
     /// </summary>
     public int Sessions { get; init; }
+
+    /// <summary>
+    /// Most rows one CPU session runs at once (0 = auto: <see cref="OnnxDenoiser.DefaultCpuMicroBatch"/>); a session's
+    /// larger row range runs as several such runs. Small runs keep each layer's activations in cache, which made the
+    /// forward ~9 % faster than one 64-row run on the 2-core machine the default was measured on. Ignored on CUDA.
+    /// </summary>
+    public int MicroBatch { get; init; }
 }
 
 /// <summary>
@@ -42,9 +49,10 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
     private readonly RunOptions[] _runOptions;
     private readonly PrePackedWeightsContainer? _prepacked;
     private readonly ParallelRuns _parallel;
+    private readonly int _microBatch;
     private readonly DiffusionKernels? _kernels;
-    private readonly Dictionary<int, Binding[]> _bindings = new();
-    private Binding[] _current = [];
+    private readonly Dictionary<int, Binding[][]> _bindings = new();
+    private Binding[][] _current = [];
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly bool _floatTimesteps;
@@ -76,6 +84,8 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
                 throw new OnnxDiffusionException($"{manifestPath}: guidance scale {options.GuidanceScale} needs a class-conditional model with a 'null_class'");
             _kernels = kernels ?? throw new ArgumentException("guidance needs the diffusion kernels for its combine step", nameof(kernels));
         }
+        if (options.MicroBatch < 0)
+            throw new OnnxDiffusionException($"--micro-batch {options.MicroBatch}: expected 0 (auto) or a positive row count");
         (_sessions, _prepacked, Provider, Notice) = CreateSessions(OnnxPath, options);
         try
         {
@@ -88,6 +98,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
             throw;
         }
         _runOptions = _sessions.Select(_ => new RunOptions()).ToArray();
+        _microBatch = Provider != "CPU" ? int.MaxValue : options.MicroBatch > 0 ? options.MicroBatch : DefaultCpuMicroBatch;
         _parallel = new ParallelRuns(_sessions.Length, RunChunk, "onnx session");
         _inputNames = Manifest.IsConditional
             ? [Manifest.Inputs.Sample, Manifest.Inputs.Timestep, Manifest.Inputs.ClassLabels!]
@@ -115,6 +126,12 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
 
     /// <summary>True when each prediction combines a conditional and an unconditional pass.</summary>
     public bool Guided => Options.GuidanceScale > 1.0;
+
+    /// <summary>Rows per ONNX Runtime run on the CPU when <see cref="DenoiserOptions.MicroBatch"/> is 0.</summary>
+    public const int DefaultCpuMicroBatch = 16;
+
+    /// <summary>Most rows one session runs at once (unlimited on CUDA).</summary>
+    public int MicroBatch => _microBatch;
 
     /// <summary>ONNX Runtime sessions a call's rows are split across (1 on CUDA).</summary>
     public int SessionCount => _sessions.Length;
@@ -184,11 +201,14 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
 
     private void RunChunk(int chunk)
     {
-        var binding = _current[chunk];
-        if (binding.Io is { } io)
-            _sessions[chunk].RunWithBinding(_runOptions[chunk], io);
-        else
-            _sessions[chunk].Run(_runOptions[chunk], _inputNames, binding.Inputs, _outputNames, binding.Outputs);
+        var session = _sessions[chunk];
+        foreach (var binding in _current[chunk])
+        {
+            if (binding.Io is { } io)
+                session.RunWithBinding(_runOptions[chunk], io);
+            else
+                session.Run(_runOptions[chunk], _inputNames, binding.Inputs, _outputNames, binding.Outputs);
+        }
     }
 
     private static int IndexOfNonFinite(ReadOnlySpan<float> values)
@@ -225,18 +245,29 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         _outMemory = kernelView ?? _out;
     }
 
-    /// <summary>The tensors of each session's row range for a call of <paramref name="rows"/> rows, made once per row count.</summary>
-    private Binding[] GetBindings(int rows)
+    /// <summary>
+    /// The tensors of each session's row range for a call of <paramref name="rows"/> rows, cut into runs of at most
+    /// the micro-batch; made once per row count.
+    /// </summary>
+    private Binding[][] GetBindings(int rows)
     {
         if (_bindings.TryGetValue(rows, out var existing))
             return existing;
         int chunks = Math.Min(_sessions.Length, rows);
-        var bindings = new Binding[chunks];
+        var bindings = new Binding[chunks][];
         for (int k = 0; k < chunks; k++)
         {
             int first = (int)((long)k * rows / chunks);
             int count = (int)((long)(k + 1) * rows / chunks) - first;
-            bindings[k] = Bind(_sessions[k], first, count);
+            int runs = (count + _microBatch - 1) / _microBatch;
+            bindings[k] = new Binding[runs];
+            for (int r = 0; r < runs; r++)
+            {
+                // Even runs (e.g. 13 + 13 + 12 rather than 16 + 16 + 6).
+                int a = first + (int)((long)r * count / runs);
+                int b = first + (int)((long)(r + 1) * count / runs);
+                bindings[k][r] = Bind(_sessions[k], a, b - a);
+            }
         }
         _bindings[rows] = bindings;
         return bindings;
@@ -399,8 +430,9 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
     private void DisposeBindings()
     {
         foreach (var chunks in _bindings.Values)
-            foreach (var b in chunks)
-                b.Dispose();
+            foreach (var runs in chunks)
+                foreach (var b in runs)
+                    b.Dispose();
         _bindings.Clear();
         _current = [];
     }

@@ -38,6 +38,9 @@ public sealed record PipelineSettings
 
     /// <summary>Data-parallel ONNX Runtime sessions on the CPU (0 = auto, one per thread); see <see cref="DenoiserOptions.Sessions"/>.</summary>
     public int Sessions { get; init; }
+
+    /// <summary>Most rows per ONNX Runtime run on the CPU (0 = auto); see <see cref="DenoiserOptions.MicroBatch"/>.</summary>
+    public int MicroBatch { get; init; }
 }
 
 /// <summary>
@@ -131,6 +134,7 @@ public sealed class DiffusionPipeline : IDisposable
                 GuidanceScale = filled.Guidance!.Value,
                 IntraOpThreads = filled.IntraOpThreads,
                 Sessions = filled.Sessions,
+                MicroBatch = filled.MicroBatch,
             }, kernels);
             var loop = new DiffusionLoop(kernels, denoiser, schedule, sampler, filled.BatchSize);
             return new DiffusionPipeline(device, denoiser, schedule, sampler, loop, timesteps, filled);

@@ -32,24 +32,27 @@ public class EmbeddedModelTests
     [Theory]
     [InlineData(1.0)]
     [InlineData(2.0)]
-    public void SplittingRowsAcrossSessionsDoesNotChangeThePrediction(double guidance)
+    public void SplittingRowsAcrossSessionsAndRunsDoesNotChangeThePrediction(double guidance)
     {
         var io = JsonSerializer.Deserialize<ReferenceIo>(File.ReadAllText(Path.Combine(Dir, "reference_io.json")))!;
-        float[] PredictWith(int sessions)
+        float[] PredictWith(int sessions, int microBatch)
         {
             using var d = new OnnxDenoiser(Dir, new DenoiserOptions
             {
-                Device = DeviceKind.Cpu, GuidanceScale = guidance, IntraOpThreads = 3, Sessions = sessions,
+                Device = DeviceKind.Cpu, GuidanceScale = guidance, IntraOpThreads = 3, Sessions = sessions, MicroBatch = microBatch,
             }, CpuKernels.Get());
             Assert.Equal(sessions, d.SessionCount);
             var output = new float[io.OutSample.Length];
             d.Predict(io.Sample, io.Timestep, io.ClassLabels, output);
             return output;
         }
-        var one = PredictWith(1);
-        var three = PredictWith(3);
-        double maxAbs = one.Zip(three, (a, b) => Math.Abs((double)a - b)).Max();
-        Assert.True(maxAbs <= 1e-5, $"max |1 session − 3 sessions| = {maxAbs:E3}");
+        var one = PredictWith(1, 64);
+        foreach (var (sessions, microBatch) in new[] { (3, 64), (1, 1), (2, 3) })
+        {
+            var split = PredictWith(sessions, microBatch);
+            double maxAbs = one.Zip(split, (a, b) => Math.Abs((double)a - b)).Max();
+            Assert.True(maxAbs <= 1e-5, $"max |1 session − {sessions} sessions of ≤ {microBatch} rows| = {maxAbs:E3}");
+        }
     }
 
     [Fact]

@@ -16,9 +16,10 @@ public class OnnxDenoiserTests
 
     private static double Expected(float x, long t, long label) => 0.5 * x + 0.001 * t + (label == 10 ? -1.0 : 0.1 * label);
 
-    private static OnnxDenoiser Open(double guidance = 1.0, string? dir = null, int sessions = 0) =>
+    private static OnnxDenoiser Open(double guidance = 1.0, string? dir = null, int sessions = 0, int microBatch = 0) =>
         new(dir ?? RepoPaths.Fixture("tiny-denoiser"),
-            new DenoiserOptions { Device = DeviceKind.Cpu, GuidanceScale = guidance, Sessions = sessions }, CpuKernels.Get());
+            new DenoiserOptions { Device = DeviceKind.Cpu, GuidanceScale = guidance, Sessions = sessions, MicroBatch = microBatch },
+            CpuKernels.Get());
 
     /// <summary>A copy of the fixture whose model.json was changed by <paramref name="edit"/>.</summary>
     private static string FixtureWith(Action<JsonNode> edit)
@@ -85,14 +86,17 @@ public class OnnxDenoiserTests
     }
 
     [Theory]
-    [InlineData(1, 1.0)]
-    [InlineData(3, 1.0)]
-    [InlineData(3, 2.5)]
-    [InlineData(4, 2.5)]
-    public void RowsSplitAcrossSessionsLandInPlace(int sessions, double w)
+    [InlineData(1, 0, 1.0)]
+    [InlineData(3, 0, 1.0)]
+    [InlineData(3, 0, 2.5)]
+    [InlineData(4, 0, 2.5)]
+    [InlineData(1, 2, 1.0)]
+    [InlineData(2, 3, 2.5)]
+    public void RowsSplitAcrossSessionsAndRunsLandInPlace(int sessions, int microBatch, double w)
     {
-        using var d = Open(w, sessions: sessions);
+        using var d = Open(w, sessions: sessions, microBatch: microBatch);
         Assert.Equal(sessions, d.SessionCount);
+        Assert.Equal(microBatch > 0 ? microBatch : OnnxDenoiser.DefaultCpuMicroBatch, d.MicroBatch);
         // Fewer rows than sessions, an uneven split, and back: every row must come back from its own range.
         foreach (int b in new[] { 1, 2, 5, 7, 2 })
         {
@@ -106,6 +110,13 @@ public class OnnxDenoiserTests
                 Assert.Equal(w > 1 ? u + w * (c - u) : c, o[i], 4);
             }
         }
+    }
+
+    [Fact]
+    public void NegativeMicroBatchIsRejected()
+    {
+        var ex = Assert.Throws<OnnxDiffusionException>(() => Open(microBatch: -3));
+        Assert.StartsWith("--micro-batch -3", ex.Message);
     }
 
     [Theory]
