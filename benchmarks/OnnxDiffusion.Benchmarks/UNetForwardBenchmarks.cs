@@ -7,9 +7,10 @@ namespace OnnxDiffusion.Benchmarks;
 
 /// <summary>
 /// The embedded U-Net alone under ONNX Runtime (CPU), with the product's session options: one forward of
-/// <see cref="Batch"/> images (no guidance, so Batch is also the rows through the network). Two ways to hand
-/// over the tensors: <c>Run</c> with preallocated OrtValues (what <see cref="OnnxDenoiser"/> does) and
-/// <c>RunWithBinding</c> over an IOBinding of the same tensors.
+/// <see cref="Batch"/> images (no guidance, so Batch is also the rows through the network). One session with all
+/// threads, two ways to hand over the tensors: <c>Run</c> with preallocated OrtValues and <c>RunWithBinding</c> over
+/// an IOBinding of the same tensors; and the product's layout, an unguided <see cref="OnnxDenoiser"/>: one
+/// single-threaded session per core, rows split across them, runs of at most 16 rows, IOBinding.
 /// </summary>
 [MemoryDiagnoser]
 public class UNetForwardBenchmarks
@@ -18,6 +19,9 @@ public class UNetForwardBenchmarks
     private RunOptions _runOptions = null!;
     private ForwardInputs _inputs = null!;
     private OrtIoBinding _binding = null!;
+    private OnnxDenoiser _denoiser = null!;
+    private long[] _t = [];
+    private long[] _y = [];
 
     /// <summary>Images per forward.</summary>
     [Params(1, 16, 64, 256)]
@@ -34,6 +38,10 @@ public class UNetForwardBenchmarks
         _inputs = new ForwardInputs(manifest, Batch);
         _binding = _inputs.Bind(_session);
         _inputs.Run(_session, _runOptions);
+        _denoiser = new OnnxDenoiser(RepoPaths.ModelDirectory, new DenoiserOptions { Device = DeviceKind.Cpu });
+        _t = Enumerable.Range(0, Batch).Select(i => (long)(i * 37 % 1000)).ToArray();
+        _y = Enumerable.Range(0, Batch).Select(i => (long)(i % 11)).ToArray();
+        ProductLayout();
     }
 
     /// <summary><c>InferenceSession.Run</c> with preallocated input and output OrtValues.</summary>
@@ -44,10 +52,15 @@ public class UNetForwardBenchmarks
     [Benchmark]
     public void IoBindingRun() => _session.RunWithBinding(_runOptions, _binding);
 
+    /// <summary>The product's layout: sessions per core, micro-batches, IOBinding (plus one input and one output copy).</summary>
+    [Benchmark]
+    public void ProductLayout() => _denoiser.Predict(_inputs.Sample, _t, _y, _inputs.Output);
+
     /// <summary>Releases the session and tensors.</summary>
     [GlobalCleanup]
     public void Cleanup()
     {
+        _denoiser.Dispose();
         _binding.Dispose();
         _inputs.Dispose();
         _runOptions.Dispose();
