@@ -65,9 +65,9 @@ public static class AllocationMode
         }
 
         Console.WriteLine($"allocs: bytes per call, batch {batch} (guided: {2 * batch} rows), mean over {calls} calls after 20 warm-up calls");
-        Console.WriteLine($"  {"",-58} {"all threads",12} {"this thread",12}");
+        Console.WriteLine($"  {"",-64} {"all threads",12} {"this thread",12}");
         void Report(string what, (double All, double Caller) b) =>
-            Console.WriteLine($"  {what,-58} {b.All,10:0} B {b.Caller,10:0} B");
+            Console.WriteLine($"  {what,-64} {b.All,10:0} B {b.Caller,10:0} B");
         Report("InferenceSession.Run, preallocated OrtValues", Measure(() => forward.Run(session, runOptions)));
         Report("InferenceSession.RunWithBinding (IOBinding)", Measure(() => session.RunWithBinding(runOptions, binding)));
         Report("ILGPU CopyFromCPU (host → accelerator buffer)", Measure(() => x.View.SubView(0, n).CopyFromCPU(ref host[0], n)));
@@ -82,14 +82,19 @@ public static class AllocationMode
             kernels.CombineGuidance(o.View, 2f);
             kernels.Synchronize();
         }));
-        Report("loop body without the model (sync, 2 copies, step launch)", Measure(() =>
+        Report("loop body without the model, GPU style (sync, 2 copies, step)", Measure(() =>
         {
             kernels.Synchronize();
             x.View.SubView(0, n).CopyToCPU(ref host[0], n);
             o.View.SubView(0, n).CopyFromCPU(ref host[0], n);
             kernels.Step(x.View.SubView(0, n), o.View.SubView(0, n), ids.View, s, c, new NoiseKey(1, 480));
         }));
-        Report("OnnxDenoiser.Predict, guided (Run + guidance + 2 copies)", Measure(() => denoiser.Predict(samples, t, labels, outBuf)));
+        Report("loop body without the model, CPU accelerator (sync, step)", Measure(() =>
+        {
+            kernels.Synchronize();
+            kernels.Step(x.View.SubView(0, n), o.View.SubView(0, n), ids.View, s, c, new NoiseKey(1, 480));
+        }));
+        Report("OnnxDenoiser.Predict, guided (IOBinding runs, guidance launch)", Measure(() => denoiser.Predict(samples, t, labels, outBuf)));
         var one = Measure(() => loop.Run(oneStep, samples));
         var two = Measure(() => loop.Run(twoSteps, samples));
         Report("DiffusionLoop.Run, one-step job", one);
