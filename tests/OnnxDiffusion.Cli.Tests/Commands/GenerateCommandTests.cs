@@ -34,6 +34,30 @@ public class GenerateCommandTests
     }
 
     [Fact]
+    public void SessionLayoutDoesNotChangeTheFiles()
+    {
+        string a = Directory.CreateTempSubdirectory("gen").FullName, b = Directory.CreateTempSubdirectory("gen").FullName;
+        GenerateCommand.Execute(Settings() with { Sessions = 1, MicroBatch = 8 }, 2, a);
+        GenerateCommand.Execute(Settings() with { IntraOpThreads = 3, Sessions = 3, MicroBatch = 1 }, 2, b);
+        foreach (var f in Directory.GetFiles(a, "*.png", SearchOption.AllDirectories))
+            Assert.Equal(File.ReadAllBytes(f), File.ReadAllBytes(Path.Combine(b, Path.GetRelativePath(a, f))));
+    }
+
+    [Theory]
+    [InlineData("--threads", "-1")]
+    [InlineData("--sessions", "-2")]
+    public void NegativeThreadOrSessionCountIsOneLineAndWritesNothing(string option, string value)
+    {
+        string outDir = TestData.NewDir("bad");
+        var (rc, err) = TestData.RunCli("generate", "--model", TestData.TinyModel, "--per-class", "1", "--steps", "2",
+            "--device", "cpu", option, value, "--out", outDir);
+        Assert.Equal(CommandRunner.BadInput, rc);
+        Assert.Single(err.Trim().Split('\n'), l => !l.StartsWith("notice:"));
+        Assert.Contains($"{option} {value}", err);
+        Assert.False(Directory.Exists(outDir), "nothing may be written for a bad input");
+    }
+
+    [Fact]
     public void MissingModelFolderIsOneLineError()
     {
         var (rc, err) = TestData.RunCli("generate", "--model", "/nonexistent/model", "--out", Path.GetTempPath());
