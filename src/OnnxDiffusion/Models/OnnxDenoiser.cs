@@ -38,10 +38,12 @@ public sealed record DenoiserOptions
 /// and checks the session's inputs and outputs against it at load. Classifier-free guidance is done here:
 /// the conditional and the null-class halves go through the network as one doubled batch and are combined
 /// by the guidance kernel. Input and output tensors are bound once per batch size over buffers this object
-/// owns (on ILGPU's CPU accelerator the output tensor is the guidance kernel's own buffer). On the CPU the rows of a call are split across several single-threaded sessions that run side by side
-/// (data parallelism): ONNX Runtime parallelises the convolutions well across threads but runs the normalisation,
-/// concatenation and layout-reorder nodes of this U-Net on fewer cores, so whole-network replicas keep every core
-/// busy for the whole forward (benchmarks/README.md measures the gain).
+/// owns (on ILGPU's CPU accelerator the output tensor is the guidance kernel's own buffer), through an IOBinding on
+/// the CPU provider: a steady-state call allocates only inside ILGPU's guidance launch. On the CPU the rows of a call are split across
+/// several single-threaded sessions that run side by side (data parallelism), each in runs of at most
+/// <see cref="MicroBatch"/> rows: ONNX Runtime parallelises the convolutions well across threads but gains less on the
+/// normalisation, concatenation and layout-reorder nodes of this U-Net, so whole-network replicas keep every core busy
+/// through the whole forward, and small runs keep each layer's activations in cache (benchmarks/README.md measures both).
 /// </summary>
 public sealed class OnnxDenoiser : IDenoiser, IDisposable
 {
