@@ -261,7 +261,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         {
             int first = (int)((long)k * rows / chunks);
             int count = (int)((long)(k + 1) * rows / chunks) - first;
-            int runs = (count + _microBatch - 1) / _microBatch;
+            int runs = 1 + (count - 1) / _microBatch; // no overflow for the unlimited (int.MaxValue) micro-batch of CUDA
             bindings[k] = new Binding[runs];
             for (int r = 0; r < runs; r++)
             {

@@ -92,6 +92,7 @@ public class OnnxDenoiserTests
     [InlineData(4, 0, 2.5)]
     [InlineData(1, 2, 1.0)]
     [InlineData(2, 3, 2.5)]
+    [InlineData(2, int.MaxValue, 2.5)]
     public void RowsSplitAcrossSessionsAndRunsLandInPlace(int sessions, int microBatch, double w)
     {
         using var d = Open(w, sessions: sessions, microBatch: microBatch);
