@@ -79,19 +79,22 @@ public class ReproduceCommandTests
     }
 
     [Fact]
-    public void SamePlanTwiceFromScratchGivesIdenticalRows()
+    public void SamePlanTwiceFromScratchGivesIdenticalRowsWhateverTheClassifierJobs()
     {
         string data = TinySplits();
-        string Run()
+        string Run(int classifierJobs)
         {
             string outDir = TestData.NewDir("twice");
             ReproduceCommand.Execute(Plan, new RunnerSettings
             {
                 ModelDirectory = TestData.TinyModel, DataDirectory = data, FeaturesDirectory = "unused", OutDirectory = outDir, Device = DeviceKind.Cpu,
+                ClassifierJobs = classifierJobs,
             });
             return File.ReadAllText(Path.Combine(outDir, "results.csv"));
         }
-        Assert.Equal(Run(), Run());
+        string sequential = Run(1);
+        Assert.Equal(sequential, Run(1));
+        Assert.Equal(sequential, Run(4));
     }
 
     [Fact]
