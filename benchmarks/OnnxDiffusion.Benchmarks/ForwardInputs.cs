@@ -22,8 +22,8 @@ public sealed class ForwardInputs : IDisposable
         for (int i = 0; i < Sample.Length; i++)
             Sample[i] = (float)(rng.NextDouble() * 2 - 1);
         Output = new float[rows * s];
-        var t = new long[rows];
-        var y = new long[rows];
+        var t = Timesteps = new long[rows];
+        var y = Labels = new long[rows];
         int labels = Math.Max(1, manifest.NumClasses) + (manifest.NullClass is null ? 0 : 1);
         for (int i = 0; i < rows; i++)
         {
@@ -53,6 +53,12 @@ public sealed class ForwardInputs : IDisposable
 
     /// <summary>The image input (host memory the input tensor wraps).</summary>
     public float[] Sample { get; }
+
+    /// <summary>The timesteps (random in 0 … 999).</summary>
+    public long[] Timesteps { get; }
+
+    /// <summary>The class labels (random, the null class included).</summary>
+    public long[] Labels { get; }
 
     /// <summary>The output (host memory the output tensor wraps).</summary>
     public float[] Output { get; }

@@ -1,5 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using Microsoft.ML.OnnxRuntime;
 using OnnxDiffusion.Kernels;
 using OnnxDiffusion.Models;
 using OnnxDiffusion.Sampling;
@@ -14,7 +13,7 @@ namespace OnnxDiffusion.Benchmarks;
 /// <list type="bullet">
 /// <item><c>BareForward</c>: the network on 2·Batch rows in the product's session layout — an unguided
 /// <see cref="OnnxDenoiser"/>, so one input and one output copy (~0.05 % of the forward) come with it (baseline).</item>
-/// <item><c>GuidedPredict</c>: <see cref="OnnxDenoiser.Predict"/>: input copies, the forward, the finite check, the guidance kernel and its copies.</item>
+/// <item><c>GuidedPredict</c>: <see cref="OnnxDenoiser.Predict"/>: the input copy, the forward, the finite check and the guidance kernel.</item>
 /// <item><c>LoopStep</c>: <see cref="DiffusionLoop.Run"/> over a one-timestep job: Predict and the fused DDIM kernel, plus the job's
 /// upload of x_t and download of the result.</item>
 /// </list>

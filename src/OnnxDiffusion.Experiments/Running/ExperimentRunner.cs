@@ -54,6 +54,8 @@ public sealed class ExperimentRunner(ExperimentPlan plan, RunnerSettings setting
     public (ExperimentResults Results, string GridPath) Run(StageProgress? progress = null, CancellationToken ct = default)
     {
         plan.Validate();
+        if (settings.ClassifierJobs < 0)
+            throw new ConfigException($"classifier jobs {settings.ClassifierJobs}: expected 0 (one per core) or a positive count");
         foreach (var kind in plan.Classifiers)
             if (!ClassifierKinds.Names.Contains(kind, StringComparer.OrdinalIgnoreCase))
                 throw new ConfigException($"classifier '{kind}': expected one of {string.Join(", ", ClassifierKinds.Names)}");
@@ -110,8 +112,6 @@ public sealed class ExperimentRunner(ExperimentPlan plan, RunnerSettings setting
                     jobs.Add((TrainSets.RealPlusSynthetic, s, kind, seed, [realTrain, synthSets[s]], [realId, id]));
                 }
             }
-        if (settings.ClassifierJobs < 0)
-            throw new ConfigException($"classifier jobs {settings.ClassifierJobs}: expected 0 (one per core) or a positive count");
         var rowSlots = new ResultRow[jobs.Count];
         int finished = 0;
         var progressLock = new object();

@@ -86,8 +86,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
                 throw new OnnxDiffusionException($"{manifestPath}: guidance scale {options.GuidanceScale} needs a class-conditional model with a 'null_class'");
             _kernels = kernels ?? throw new ArgumentException("guidance needs the diffusion kernels for its combine step", nameof(kernels));
         }
-        if (options.MicroBatch < 0)
-            throw new OnnxDiffusionException($"--micro-batch {options.MicroBatch}: expected 0 (auto) or a positive row count");
+        CheckCounts(options);
         (_sessions, _prepacked, Provider, Notice) = CreateSessions(OnnxPath, options);
         try
         {
@@ -335,16 +334,24 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
     }
 
     /// <summary>How many CPU sessions, and threads each, the options ask for.</summary>
-    /// <exception cref="OnnxDiffusionException">A negative thread or session count.</exception>
+    /// <exception cref="OnnxDiffusionException">A negative thread, session or micro-batch count.</exception>
     public static (int Sessions, int ThreadsEach) CpuLayout(DenoiserOptions options)
+    {
+        CheckCounts(options);
+        int threads = options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount;
+        int sessions = options.Sessions > 0 ? options.Sessions : threads;
+        return (sessions, Math.Max(1, threads / sessions));
+    }
+
+    /// <summary>The thread, session and micro-batch counts: 0 (auto) or positive, whatever the device.</summary>
+    private static void CheckCounts(DenoiserOptions options)
     {
         if (options.IntraOpThreads < 0)
             throw new OnnxDiffusionException($"--threads {options.IntraOpThreads}: expected 0 (one per core) or a positive count");
         if (options.Sessions < 0)
             throw new OnnxDiffusionException($"--sessions {options.Sessions}: expected 0 (auto) or a positive count");
-        int threads = options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount;
-        int sessions = options.Sessions > 0 ? options.Sessions : threads;
-        return (sessions, Math.Max(1, threads / sessions));
+        if (options.MicroBatch < 0)
+            throw new OnnxDiffusionException($"--micro-batch {options.MicroBatch}: expected 0 (auto) or a positive row count");
     }
 
     /// <summary>

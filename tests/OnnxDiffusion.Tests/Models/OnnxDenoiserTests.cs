@@ -16,6 +16,14 @@ public class OnnxDenoiserTests
 
     private static double Expected(float x, long t, long label) => 0.5 * x + 0.001 * t + (label == 10 ? -1.0 : 0.1 * label);
 
+    /// <summary>The denoiser's output at guidance w: u + w (c − u) over the null class, or the conditional value for w ≤ 1.</summary>
+    private static double Expected(float x, long t, long label, double w)
+    {
+        double c = Expected(x, t, label);
+        double u = Expected(x, t, 10);
+        return w > 1 ? u + w * (c - u) : c;
+    }
+
     private static OnnxDenoiser Open(double guidance = 1.0, string? dir = null, int sessions = 0, int microBatch = 0) =>
         new(dir ?? RepoPaths.Fixture("tiny-denoiser"),
             new DenoiserOptions { Device = DeviceKind.Cpu, GuidanceScale = guidance, Sessions = sessions, MicroBatch = microBatch },
@@ -77,11 +85,7 @@ public class OnnxDenoiserTests
         var o = new float[b * S];
         d.Predict(x, t, y, o);
         for (int i = 0; i < o.Length; i++)
-        {
-            double c = Expected(x[i], t[i / S], y[i / S]);
-            double u = Expected(x[i], t[i / S], 10);
-            Assert.Equal(u + w * (c - u), o[i], 4);
-        }
+            Assert.Equal(Expected(x[i], t[i / S], y[i / S], w), o[i], 4);
         Assert.Equal(2L * b, d.ImageEvaluations);
     }
 
@@ -105,11 +109,7 @@ public class OnnxDenoiserTests
             var o = new float[b * S];
             d.Predict(x, t, y, o);
             for (int i = 0; i < o.Length; i++)
-            {
-                double c = Expected(x[i], t[i / S], y[i / S]);
-                double u = Expected(x[i], t[i / S], 10);
-                Assert.Equal(w > 1 ? u + w * (c - u) : c, o[i], 4);
-            }
+                Assert.Equal(Expected(x[i], t[i / S], y[i / S], w), o[i], 4);
         }
     }
 
