@@ -36,9 +36,10 @@ public class CalibrationTests
         double share = (double)CountExcludingZero(trueShift: 2 * SdOfDifferences, seed: 2) / Experiments;
         double power = PairedPower.Power(Replicates, 2, 1);
 
-        // the exact power here is 0.909 (checked by simulation too), so a floor of 0.90 would fail for roughly one
-        // seed in three; 0.85 is three binomial sds (0.020) below it
-        Assert.True(share >= 0.85, $"detected in {share:P1} of experiments");
+        // The issue asks for ≥ 90 %. The exact power here is only 0.909 (checked by simulation too), so that floor holds
+        // for this fixed seed (185 of 200) but would fail for about one seed in three; the agreement with the exact power
+        // below is the check that does not depend on the seed.
+        Assert.True(share >= 0.90, $"detected in {share:P1} of experiments");
         Assert.Equal(power, share, 0.06);
     }
 }
