@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace OnnxDiffusion.Experiments.Plan;
@@ -15,8 +16,14 @@ public sealed record ExperimentPlan
     /// <summary>Real training images per class (the synthetic sets have the same size and balance).</summary>
     [JsonPropertyName("per_class")] public int PerClass { get; init; } = 50;
 
-    /// <summary>The reconstruction strengths to sweep.</summary>
-    [JsonPropertyName("strengths")] public IReadOnlyList<double> Strengths { get; init; } = [0, 0.2, 0.4, 0.6, 0.8, 1.0];
+    /// <summary>
+    /// The reconstruction strengths to sweep. Strength 1 is generation from pure noise, which the generated set already
+    /// is, so the default sweep stops at 0.8 and the generated set stands at s = 1.
+    /// </summary>
+    [JsonPropertyName("strengths")] public IReadOnlyList<double> Strengths { get; init; } = [0, 0.2, 0.4, 0.6, 0.8];
+
+    /// <summary>Whether every replicate also gets a generated set (pure noise, class-conditional, same size and balance).</summary>
+    [JsonPropertyName("generated")] public bool Generated { get; init; } = true;
 
     /// <summary>Inference steps N (a strength s runs the last ⌊N·s⌋).</summary>
     [JsonPropertyName("steps")] public int Steps { get; init; } = 20;
@@ -33,10 +40,13 @@ public sealed record ExperimentPlan
     /// <summary>Classifier kinds.</summary>
     [JsonPropertyName("classifiers")] public IReadOnlyList<string> Classifiers { get; init; } = ["maxent", "lightgbm"];
 
-    /// <summary>Classifier seeds per kind and training set.</summary>
-    [JsonPropertyName("seeds")] public int Seeds { get; init; } = 3;
+    /// <summary>
+    /// Independent replicates R. Replicate r draws its own real subset, its own diffusion noise and trains with seed r,
+    /// so the spread over replicates is the spread a reader would see on rerunning the study.
+    /// </summary>
+    [JsonPropertyName("replicates")] public int Replicates { get; init; } = 3;
 
-    /// <summary>Seed of the real subset and of all diffusion noise.</summary>
+    /// <summary>Seed from which every replicate's subset and noise seeds are derived.</summary>
     [JsonPropertyName("seed")] public ulong Seed { get; init; }
 
     /// <summary>Real test images used for scoring and metrics (null = all).</summary>
@@ -48,42 +58,77 @@ public sealed record ExperimentPlan
     /// <summary>k of the k-NN metrics.</summary>
     [JsonPropertyName("k")] public int K { get; init; } = 5;
 
+    /// <summary>Equal-size, class-balanced draws of the real reference that precision / recall / density / coverage are averaged over.</summary>
+    [JsonPropertyName("draws")] public int Draws { get; init; } = 5;
+
     /// <summary>Images per network batch.</summary>
     [JsonPropertyName("batch")] public int Batch { get; init; } = 64;
+
+    // Keys a plan file may no longer use, with what replaced them: refusing them beats silently running another design.
+    private static readonly Dictionary<string, string> Replaced = new(StringComparer.Ordinal)
+    {
+        ["seeds"] = "'replicates' (each replicate draws its own real subset and noise and trains with its own seed)",
+    };
+
+    /// <summary>The built-in profile names.</summary>
+    public static readonly IReadOnlyList<string> Profiles = ["quick", "default", "full"];
 
     /// <summary>The built-in profiles.</summary>
     public static ExperimentPlan ForProfile(string name) => name switch
     {
         "quick" => new ExperimentPlan
         {
-            Profile = "quick", PerClass = 10, Strengths = [0, 0.5, 1.0], Steps = 10, Classifiers = ["maxent"], Seeds = 3, TestLimit = 2000,
+            Profile = "quick", PerClass = 10, Strengths = [0, 0.5], Steps = 10, Classifiers = ["maxent"], Replicates = 2, TestLimit = 2000,
+            Draws = 3,
         },
         "default" => new ExperimentPlan(),
         "full" => new ExperimentPlan { Profile = "full", PerClass = 6000, Steps = 50, Batch = 256 },
-        _ => throw new ConfigException($"--profile '{name}': expected quick, default or full"),
+        _ => throw new ConfigException($"--profile '{name}': expected {string.Join(", ", Profiles)}"),
     };
 
-    /// <summary>Reads a plan file: a profile (key "profile") with any fields overridden.</summary>
+    /// <summary>Reads a plan file: a profile (key "profile") with any fields overridden. Every value is checked before anything runs.</summary>
     public static ExperimentPlan Load(string path)
     {
+        JsonDocument doc;
         try
         {
-            using var doc = JsonDocument.Parse(File.ReadAllText(path));
-            string profile = doc.RootElement.TryGetProperty("profile", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()! : "default";
-            var merged = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(ForProfile(profile)))!.AsObject();
-            foreach (var prop in doc.RootElement.EnumerateObject())
-            {
-                if (!merged.ContainsKey(prop.Name))
-                    throw new ConfigException($"{path}: unknown key '{prop.Name}'");
-                merged[prop.Name] = System.Text.Json.Nodes.JsonNode.Parse(prop.Value.GetRawText());
-            }
-            var plan = merged.Deserialize<ExperimentPlan>()!;
-            plan.Validate(path);
-            return plan;
+            doc = JsonDocument.Parse(File.ReadAllText(path));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {
-            throw new ConfigException($"{path}: cannot read experiment plan ({ex.Message})", ex);
+            throw new ConfigException($"{path}: cannot read experiment plan ({ex.Message.ReplaceLineEndings(" ")})", ex);
+        }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                throw new ConfigException($"{path}: expected a JSON object of plan keys, found {doc.RootElement.ValueKind.ToString().ToLowerInvariant()}");
+            string profile = "default";
+            if (doc.RootElement.TryGetProperty("profile", out var p))
+                profile = p.ValueKind == JsonValueKind.String ? p.GetString()! : throw new ConfigException($"{path}: profile must be a string");
+            if (!Profiles.Contains(profile))
+                throw new ConfigException($"{path}: profile '{profile}': expected {string.Join(", ", Profiles)}");
+            var merged = JsonNode.Parse(JsonSerializer.Serialize(ForProfile(profile)))!.AsObject();
+            foreach (var prop in doc.RootElement.EnumerateObject())
+            {
+                if (Replaced.TryGetValue(prop.Name, out var replacement))
+                    throw new ConfigException($"{path}: key '{prop.Name}' was replaced by {replacement}");
+                if (!merged.ContainsKey(prop.Name))
+                    throw new ConfigException($"{path}: unknown key '{prop.Name}'");
+                merged[prop.Name] = JsonNode.Parse(prop.Value.GetRawText());
+            }
+            ExperimentPlan plan;
+            try
+            {
+                plan = merged.Deserialize<ExperimentPlan>()!;
+            }
+            catch (JsonException ex)
+            {
+                // System.Text.Json names the property as a JSON path ($.k); that is the key the user wrote.
+                string key = ex.Path is { Length: > 2 } jp ? jp[2..] : "?";
+                throw new ConfigException($"{path}: key '{key}' has a value of the wrong type ({ex.Message.ReplaceLineEndings(" ")})", ex);
+            }
+            plan.Validate(path);
+            return plan;
         }
     }
 
@@ -91,12 +136,23 @@ public sealed record ExperimentPlan
     public void Validate(string source = "plan")
     {
         if (PerClass < 1) throw new ConfigException($"{source}: per_class = {PerClass}: expected ≥ 1");
-        if (Strengths.Count == 0 || Strengths.Any(s => !(s >= 0 && s <= 1)))
-            throw new ConfigException($"{source}: strengths must be a non-empty list of numbers in [0, 1]");
+        if (Strengths is null || Strengths.Any(s => !(s >= 0 && s <= 1)))
+            throw new ConfigException($"{source}: strengths must be a list of numbers in [0, 1]");
+        if (Strengths.Count == 0 && !Generated)
+            throw new ConfigException($"{source}: strengths is empty and generated is false: there is no synthetic set to study");
+        if (Strengths.Distinct().Count() != Strengths.Count)
+            throw new ConfigException($"{source}: strengths lists a value twice");
         if (Steps < 1) throw new ConfigException($"{source}: steps = {Steps}: expected ≥ 1");
-        if (Seeds < 1) throw new ConfigException($"{source}: seeds = {Seeds}: expected ≥ 1");
-        if (Classifiers.Count == 0) throw new ConfigException($"{source}: classifiers must name at least one kind");
+        if (Replicates < 1) throw new ConfigException($"{source}: replicates = {Replicates}: expected ≥ 1");
+        if (Classifiers is null || Classifiers.Count == 0) throw new ConfigException($"{source}: classifiers must name at least one kind");
         if (TestLimit is < 1) throw new ConfigException($"{source}: test_limit = {TestLimit}: expected ≥ 1 or null");
         if (Batch < 1) throw new ConfigException($"{source}: batch = {Batch}: expected ≥ 1");
+        if (K < 1) throw new ConfigException($"{source}: k = {K}: expected ≥ 1");
+        if (Draws < 1) throw new ConfigException($"{source}: draws = {Draws}: expected ≥ 1");
+        if (!(Eta >= 0 && Eta <= 1)) throw new ConfigException($"{source}: eta = {Eta}: expected a number in [0, 1]");
+        if (Guidance is { } g && !(double.IsFinite(g) && g >= 0)) throw new ConfigException($"{source}: guidance = {g}: expected a finite number ≥ 0 or null");
+        if (Sampler is null || !OnnxDiffusion.Sampling.Samplers.Names.Contains(Sampler.Trim().ToLowerInvariant()))
+            throw new ConfigException($"{source}: sampler = '{Sampler}': expected one of {string.Join(", ", OnnxDiffusion.Sampling.Samplers.Names)}");
+        if (!Profiles.Contains(Profile) && Profile != "custom") throw new ConfigException($"{source}: profile = '{Profile}': expected {string.Join(", ", Profiles)}");
     }
 }

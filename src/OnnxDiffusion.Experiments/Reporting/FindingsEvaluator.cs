@@ -1,17 +1,18 @@
 using OnnxDiffusion.Experiments.Results;
+using OnnxDiffusion.Experiments.Statistics;
 using static OnnxDiffusion.Experiments.Reporting.ReportFormat;
 
 namespace OnnxDiffusion.Experiments.Reporting;
 
 /// <summary>
-/// Judges the paper's three findings (Yamaguchi, ACML 2025) on one run's results. Pure: the same results give the same findings.
-/// Strength 0 is left out of every classifier comparison because its "synthetic" set is the real subset itself.
+/// Judges the paper's three findings (Yamaguchi, ACML 2025) on one run's results, from paired differences over the
+/// independent replicates: a comparison is "supported" when its 95 % paired-t interval excludes 0 in the paper's
+/// direction, "contradicted" when it excludes 0 the other way, otherwise inconclusive at this R, with the replicates a
+/// paired test would need (80 % power) at the observed effect and sd. Pure: the same results give the same findings.
+/// Strength 0 is left out of every comparison because its "synthetic" set is the real subset itself.
 /// </summary>
 public static class FindingsEvaluator
 {
-    // Seeds that reproduce the same accuracy leave only rounding noise in the sd (≈ 1e-17).
-    private const double NoSpread = 1e-9;
-
     /// <summary>The paper's claim behind finding 1.</summary>
     public const string Claim1 = "Synthetic data of the same size train worse classifiers than real data.";
 
@@ -21,110 +22,201 @@ public static class FindingsEvaluator
     /// <summary>The paper's claim behind finding 3.</summary>
     public const string Claim3 = "Real + synthetic data train better classifiers than real data alone.";
 
+    private const double Alpha = 0.05;
+
+    /// <summary>One judged comparison.</summary>
+    private sealed record Comparison(string Label, SampleSummary Delta, Verdict Verdict, int? Needed)
+    {
+        public string Text => $"{Label}: Δ {DeltaCi(Delta)} → {Name(Verdict)}" +
+                              (Verdict == Verdict.Inconclusive ? $" ({NeededText(Needed, Delta.N)})" : "");
+    }
+
     /// <summary>Findings 1, 2 and 3, in that order.</summary>
     public static IReadOnlyList<Finding> Evaluate(ExperimentResults results)
     {
-        var cells = AccuracySummary.Of(results);
-        var classifiers = AccuracySummary.Classifiers(results);
-        return [SyntheticBelowReal(cells, classifiers), ModeCrowding(results.Metrics), RealPlusSyntheticHelps(cells, classifiers)];
+        var summary = results.Summary ?? ResultsSummary.Of(results);
+        var classifiers = ResultsSummary.Classifiers(results);
+        return
+        [
+            SyntheticBelowReal(results, classifiers, summary.Replicates),
+            ModeCrowding(results, summary.Replicates),
+            RealPlusSyntheticHelps(results, classifiers, summary.Replicates),
+        ];
     }
 
-    private static Finding SyntheticBelowReal(IReadOnlyList<AccuracyCell> cells, IReadOnlyList<string> classifiers)
+    private static Finding SyntheticBelowReal(ExperimentResults r, IReadOnlyList<string> classifiers, int replicates)
     {
         var evidence = new List<string>();
-        int pairs = 0, below = 0, beyondSd = 0;
-        double largestGap = double.NegativeInfinity;
-        string largestAt = "";
+        var primary = new List<Comparison>();
         foreach (var c in classifiers)
         {
-            var real = Cell(cells, TrainSets.Real, c, null);
-            var synth = SyntheticCells(cells, TrainSets.Synthetic, c);
-            if (real is null || synth.Count == 0)
+            // The claim is about same-size synthetic data: the generated set is the pre-specified comparison; without one,
+            // the reconstructions that keep least of the real image (the highest strength).
+            var strengths = r.Rows.Where(x => x.TrainSet == TrainSets.Synthetic && x.Classifier == c && x.Strength > 0)
+                .Select(x => ResultsSummary.StrengthKey(x.Strength)!.Value).Distinct().Order().ToList();
+            bool hasGenerated = r.Rows.Any(x => x.TrainSet == TrainSets.Generated && x.Classifier == c);
+            var target = hasGenerated ? (TrainSets.Generated, (double?)null) : strengths.Count > 0 ? (TrainSets.Synthetic, strengths[^1]) : default;
+            if (target == default || Compare(r, c, target.Item1, target.Item2, Direction.Negative, Alpha) is not { } main)
             {
-                evidence.Add($"{c}: {(real is null ? "no real rows" : "no synthetic rows at strength > 0")}, not compared");
+                evidence.Add($"{c}: no real rows or no synthetic rows at a strength above 0, not compared");
                 continue;
             }
-            var parts = new List<string>();
-            foreach (var s in synth)
-            {
-                double gap = real.MeanAccuracy - s.MeanAccuracy;
-                double pooled = SampleStatistics.PooledStandardDeviation(real.Count, real.SdAccuracy, s.Count, s.SdAccuracy);
-                pairs++;
-                if (gap > 0)
-                    below++;
-                // A pooled sd of exactly 0 means the seeds changed nothing (the trainers are deterministic given
-                // their data): that is no spread estimate, not an infinitely precise one.
-                if (pooled > NoSpread && gap > pooled)
-                    beyondSd++;
-                if (gap > largestGap)
-                    (largestGap, largestAt) = (gap, $"{c} at s = {Strength(s.Strength!.Value)}");
-                parts.Add($"s = {Strength(s.Strength!.Value)}: {MeanSd(s.MeanAccuracy, s.SdAccuracy)} ({Signed(-gap)}; pooled sd {Num(pooled)})");
-            }
-            evidence.Add($"{c}: real {MeanSd(real.MeanAccuracy, real.SdAccuracy)} ({real.Count} seeds); synthetic " + string.Join("; ", parts));
+            primary.Add(main);
+            evidence.Add(main.Text);
+            foreach (var s in strengths.Where(s => hasGenerated || s != target.Item2))
+                if (Compare(r, c, TrainSets.Synthetic, s, Direction.Negative, Alpha) is { } other)
+                    evidence.Add(other.Text);
         }
-        if (pairs == 0)
+        if (primary.Count == 0)
             return new Finding(1, Claim1, FindingVerdict.NoData,
-                "No classifier has both real rows and synthetic rows at a strength above 0.", evidence);
-        var verdict = below == pairs ? FindingVerdict.Held : below == 0 ? FindingVerdict.NotHeld : FindingVerdict.Mixed;
-        string summary = $"Synthetic below real at {below} of {pairs} (classifier, strength) pairs, by more than the pooled sd at {beyondSd}; " +
-                         $"largest gap {Num(largestGap)} ({largestAt}).";
-        return new Finding(1, Claim1, verdict, summary, evidence);
+                "No classifier has both real rows and synthetic rows at a strength above 0.", evidence, replicates);
+        var verdict = Combine(primary);
+        return new Finding(1, Claim1, verdict, Summarise("Synthetic − real accuracy (paired over replicates)", primary, verdict), evidence, replicates);
     }
 
-    private static Finding ModeCrowding(IReadOnlyList<StrengthMetrics> metrics)
+    private static Finding ModeCrowding(ExperimentResults r, int replicates)
     {
-        if (metrics.Count == 0)
-            return new Finding(2, Claim2, FindingVerdict.NoData, "No distribution metrics in these results.", []);
-        var ordered = metrics.OrderBy(m => m.Strength).ToList();
-        var trend = ordered.Where(m => m.Strength > 0).ToList();
+        // The claim is about reconstructions as the start step grows: the trend runs over the reconstructions above
+        // strength 0. The generated set is another kind of set (no real image behind it) and is shown beside the trend,
+        // not made its end point.
+        var points = r.Metrics.Where(m => m.Set == MetricSets.Synthetic && m.Strength > 0)
+            .Select(m => (Set: MetricSets.Synthetic, Strength: ResultsSummary.StrengthKey(m.Strength)))
+            .Distinct().OrderBy(p => p.Strength).ToList();
         var evidence = new List<string>();
-        if (trend.Count == 1 && ordered[0].Strength <= 0)
+        if (points.Count == 1 && r.Metrics.Any(m => m.Set == MetricSets.Real))
         {
-            // With a single reconstruction strength, the strength-0 set (the real subset) is the only baseline left.
-            trend.Insert(0, ordered[0]);
-            evidence.Add("only one strength above 0: the trend runs from the real subset (s = 0)");
+            points.Insert(0, (MetricSets.Real, null));
+            evidence.Add("only one reconstruction strength above 0: the trend runs from the real subset");
         }
-        if (trend.Count < 2)
+        if (points.Count < 2)
             return new Finding(2, Claim2, FindingVerdict.NoData,
-                $"Distribution metrics at {metrics.Count} strength(s); a trend needs two or more.", evidence);
-
-        var strengths = trend.Select(m => m.Strength).ToList();
-        var falling = new List<string>();
-        int signals = 0;
-        foreach (var (name, pick) in new (string, Func<StrengthMetrics, double>)[]
-                 {
-                     ("recall", m => m.Metrics.Recall),
-                     ("coverage", m => m.Metrics.Coverage),
-                     ("outer_decile_share", m => m.Metrics.OuterDecileShare),
-                 })
+                $"Distribution metrics for {points.Count} reconstruction strength(s) above 0; a trend needs two or more.", evidence, replicates);
+        var (low, high) = (points[0], points[^1]);
+        string span = $"{SetName(low.Set, low.Strength)} → {SetName(high.Set, high.Strength)}";
+        var primary = new List<Comparison>();
+        foreach (var (name, isPrimary) in new[] { ("coverage", true), ("outer_decile_share", true), ("recall", false), ("centroid_distance_ratio", false) })
         {
-            var ys = trend.Select(pick).ToList();
-            bool falls = ys[^1] < ys[0];
-            if (falls)
-            {
-                signals++;
-                falling.Add(name);
-            }
-            evidence.Add($"{name}: {Num(ys[0])} at s = {Strength(strengths[0])} → {Num(ys[^1])} at s = {Strength(strengths[^1])} " +
-                         $"({Signed(ys[^1] - ys[0])}); {Monotonicity(strengths, ys)}");
+            var def = MetricDefinition.All.First(d => d.Name == name);
+            var byRep = (string set, double? s) => r.Metrics.Where(m => m.Set == set && ResultsSummary.StrengthKey(m.Strength) == s && def.Pick(m.Metrics) is { } v && !double.IsNaN(v))
+                .GroupBy(m => m.Replicate).ToDictionary(g => g.Key, g => def.Pick(g.First().Metrics)!.Value);
+            var a = byRep(high.Set, high.Strength);
+            var b = byRep(low.Set, low.Strength);
+            var reps = a.Keys.Intersect(b.Keys).Order().ToList();
+            if (reps.Count == 0)
+                continue;
+            var cmp = Judge($"{name} {span}", reps.Select(k => a[k]).ToList(), reps.Select(k => b[k]).ToList(), Direction.Negative, Alpha);
+            if (isPrimary)
+                primary.Add(cmp);
+            var ceiling = r.Metrics.Where(m => m.Set == MetricSets.Real && def.Pick(m.Metrics) is { } v && !double.IsNaN(v)).Select(m => def.Pick(m.Metrics)!.Value).ToList();
+            var curve = points.Select(p => (p, vals: byRep(p.Set, p.Strength).Values.ToList())).Where(x => x.vals.Count > 0).ToList();
+            string shape = Monotonicity(curve.Select((x, i) => (double)i).ToList(), curve.Select(x => x.vals.Average()).ToList());
+            var generated = r.Metrics.Where(m => m.Set == MetricSets.Generated && def.Pick(m.Metrics) is { } v && !double.IsNaN(v)).Select(m => def.Pick(m.Metrics)!.Value).ToList();
+            evidence.Add(cmp.Text + $"; means {string.Join(" → ", curve.Select(x => Num(x.vals.Average())))} ({shape})" +
+                         (ceiling.Count > 0 ? $"; real-vs-real ceiling {Num(ceiling.Average())}" : "") +
+                         (generated.Count > 0 ? $"; generated set (pure noise, for comparison) {Num(generated.Average())}" : ""));
         }
-        var top = trend[^1];
-        double ratio = top.Metrics.CentroidDistanceRatio;
-        bool inside = ratio < 1;
-        if (inside)
-            signals++;
-        evidence.Add($"centroid_distance_ratio at s = {Strength(top.Strength)}: {Num(ratio)} ({(inside ? "below" : "not below")} 1: " +
-                     $"{(inside ? "closer to" : "no closer to")} the class centroids than real data)");
-
-        var verdict = signals == 4 ? FindingVerdict.Held : signals == 0 ? FindingVerdict.NotHeld : FindingVerdict.Mixed;
-        string summary = $"{signals} of 4 signs of mode crowding from s = {Strength(strengths[0])} to s = {Strength(strengths[^1])}: " +
-                         $"falling {(falling.Count == 0 ? "none of recall, coverage, outer_decile_share" : string.Join(", ", falling))}; " +
-                         $"centroid_distance_ratio {Num(ratio)} at the highest strength.";
-        return new Finding(2, Claim2, verdict, summary, evidence);
+        if (primary.Count == 0)
+            return new Finding(2, Claim2, FindingVerdict.NoData, "No replicate has coverage or outer-decile share at both ends of the trend.", evidence, replicates);
+        var verdict = Combine(primary);
+        return new Finding(2, Claim2, verdict, Summarise($"Change from {span} (paired over replicates)", primary, verdict), evidence, replicates);
     }
+
+    private static Finding RealPlusSyntheticHelps(ExperimentResults r, IReadOnlyList<string> classifiers, int replicates)
+    {
+        var evidence = new List<string>();
+        var primary = new List<Comparison>();
+        foreach (var c in classifiers)
+        {
+            var candidates = r.Rows.Where(x => x.Classifier == c && (x.TrainSet == TrainSets.RealPlusSynthetic && x.Strength > 0 || x.TrainSet == TrainSets.RealPlusGenerated))
+                .Select(x => (x.TrainSet, Strength: ResultsSummary.StrengthKey(x.Strength))).Distinct().ToList();
+            var judged = candidates.Select(k => (k, cmp: Compare(r, c, k.TrainSet, k.Strength, Direction.Positive, Alpha)))
+                .Where(x => x.cmp is not null).ToList();
+            if (judged.Count == 0)
+            {
+                evidence.Add($"{c}: no real rows or no real+synthetic rows at a strength above 0, not compared");
+                continue;
+            }
+            // The best set is chosen on the test set, so its own 95 % interval is optimistic: judge it on the Bonferroni
+            // interval over every candidate it was chosen from.
+            var best = judged.MaxBy(x => x.cmp!.Delta.Mean);
+            double alpha = Alpha / judged.Count;
+            var adjusted = Compare(r, c, best.k.TrainSet, best.k.Strength, Direction.Positive, alpha)!;
+            adjusted = adjusted with { Label = $"{c}: best of {judged.Count}, {SetName(best.k.TrainSet, best.k.Strength)} − real (chosen on the test set; {Num(100 * (1 - alpha), 1)} % Bonferroni interval)" };
+            primary.Add(adjusted);
+            evidence.Add(adjusted.Text);
+            evidence.Add($"{c}: above real with a 95 % interval excluding 0 at {judged.Count(x => x.cmp!.Verdict == Verdict.Supported)} of {judged.Count} sets; " +
+                         string.Join("; ", judged.Select(x => $"{SetName(x.k.TrainSet, x.k.Strength)} {DeltaCi(x.cmp!.Delta)}")));
+        }
+        if (primary.Count == 0)
+            return new Finding(3, Claim3, FindingVerdict.NoData,
+                "No classifier has both real rows and real+synthetic rows at a strength above 0.", evidence, replicates);
+        var verdict = Combine(primary);
+        return new Finding(3, Claim3, verdict, Summarise("Best real+synthetic − real accuracy (paired, selection-adjusted)", primary, verdict), evidence, replicates);
+    }
+
+    private static Comparison? Compare(ExperimentResults r, string classifier, string trainSet, double? strength, Direction paper, double alpha)
+    {
+        var real = r.Rows.Where(x => x.TrainSet == TrainSets.Real && x.Classifier == classifier).GroupBy(x => x.Replicate).ToDictionary(g => g.Key, g => g.First().Accuracy);
+        var mine = r.Rows.Where(x => x.TrainSet == trainSet && x.Classifier == classifier && ResultsSummary.StrengthKey(x.Strength) == ResultsSummary.StrengthKey(strength)
+                                     && real.ContainsKey(x.Replicate))
+            .GroupBy(x => x.Replicate).OrderBy(g => g.Key).Select(g => g.First()).ToList();
+        if (mine.Count == 0)
+            return null;
+        return Judge($"{classifier}: {SetName(trainSet, strength)} − real", mine.Select(x => x.Accuracy).ToList(), mine.Select(x => real[x.Replicate]).ToList(), paper, alpha);
+    }
+
+    private static Comparison Judge(string label, IReadOnlyList<double> treated, IReadOnlyList<double> baseline, Direction paper, double alpha)
+    {
+        var delta = PairedDifference.Of(treated, baseline, 1 - alpha);
+        return new Comparison(label, delta, IntervalVerdict.Judge(delta, paper), PairedPower.RequiredReplicates(delta.Mean, delta.Sd, alpha));
+    }
+
+    private static FindingVerdict Combine(IReadOnlyList<Comparison> tests)
+    {
+        if (tests.Count == 0)
+            return FindingVerdict.NoData;
+        var kinds = tests.Select(t => t.Verdict).Distinct().ToList();
+        if (kinds.Count > 1)
+            return FindingVerdict.Mixed;
+        return kinds[0] switch
+        {
+            Verdict.Supported => FindingVerdict.Supported,
+            Verdict.Contradicted => FindingVerdict.Contradicted,
+            _ => FindingVerdict.Inconclusive,
+        };
+    }
+
+    private static string Summarise(string what, IReadOnlyList<Comparison> tests, FindingVerdict verdict)
+    {
+        string parts = string.Join("; ", tests.Select(t => $"{t.Label} {DeltaCi(t.Delta)} ({Name(t.Verdict)})"));
+        string tail = "";
+        if (verdict is FindingVerdict.Inconclusive or FindingVerdict.Mixed)
+        {
+            var open = tests.Where(t => t.Verdict == Verdict.Inconclusive).ToList();
+            if (open.Count > 0)
+                tail = " " + string.Join(" ", open.Select(t => $"For {t.Label.Split(':')[0]}: {NeededText(t.Needed, t.Delta.N)}."));
+        }
+        return $"{what}: {parts}.{tail}";
+    }
+
+    private static string NeededText(int? needed, int n) =>
+        n < 2 ? "one replicate gives no interval; rerun with --replicates 3 or more"
+        : needed is { } k ? $"a paired test would need ≈ {k} replicates at the observed effect and sd (80 % power)"
+        : "no effect observed: no number of replicates would detect it";
+
+    private static string Name(Verdict v) => v switch
+    {
+        Verdict.Supported => "supported",
+        Verdict.Contradicted => "contradicted",
+        _ => "inconclusive",
+    };
+
+    internal static string SetName(string set, double? strength) => strength is { } s ? $"{set} s = {Strength(s)}" : set;
 
     private static string Monotonicity(IReadOnlyList<double> xs, IReadOnlyList<double> ys)
     {
+        if (ys.Count < 2)
+            return "one point";
         double rho = SampleStatistics.Spearman(xs, ys);
         bool down = true, up = true;
         for (int i = 1; i < ys.Count; i++)
@@ -133,59 +225,6 @@ public static class FindingsEvaluator
             up &= ys[i] > ys[i - 1];
         }
         string shape = down ? "falls at every step" : up ? "rises at every step" : "not monotone";
-        return $"Spearman ρ = {Num(rho, 2)} over {ys.Count} strengths, {shape}";
+        return $"Spearman ρ = {Num(rho, 2)}, {shape}";
     }
-
-    private static Finding RealPlusSyntheticHelps(IReadOnlyList<AccuracyCell> cells, IReadOnlyList<string> classifiers)
-    {
-        var evidence = new List<string>();
-        int compared = 0, clear = 0, none = 0;
-        foreach (var c in classifiers)
-        {
-            var real = Cell(cells, TrainSets.Real, c, null);
-            var mixed = SyntheticCells(cells, TrainSets.RealPlusSynthetic, c);
-            if (real is null || mixed.Count == 0)
-            {
-                evidence.Add($"{c}: {(real is null ? "no real rows" : "no real+synthetic rows at strength > 0")}, not compared");
-                continue;
-            }
-            compared++;
-            var best = mixed.MaxBy(m => m.MeanAccuracy)!;
-            double gain = best.MeanAccuracy - real.MeanAccuracy;
-            double pooled = SampleStatistics.PooledStandardDeviation(real.Count, real.SdAccuracy, best.Count, best.SdAccuracy);
-            string outcome;
-            if (gain <= 0)
-            {
-                none++;
-                outcome = "no gain";
-            }
-            else if (pooled > NoSpread && gain > pooled)
-            {
-                clear++;
-                outcome = "gain beyond the pooled sd";
-            }
-            else
-                outcome = double.IsNaN(pooled) ? "gain, but no spread estimate (one seed)"
-                    : pooled <= NoSpread ? "gain, but no spread estimate (every seed gave the same result)"
-                    : "gain within the pooled sd";
-            int above = mixed.Count(m => m.MeanAccuracy > real.MeanAccuracy);
-            evidence.Add($"{c}: real {MeanSd(real.MeanAccuracy, real.SdAccuracy)}; best real+synthetic {MeanSd(best.MeanAccuracy, best.SdAccuracy)} " +
-                         $"at s = {Strength(best.Strength!.Value)} ({Signed(gain)}; pooled sd {Num(pooled)}): {outcome}; " +
-                         $"above real at {above} of {mixed.Count} strengths");
-        }
-        if (compared == 0)
-            return new Finding(3, Claim3, FindingVerdict.NoData,
-                "No classifier has both real rows and real+synthetic rows at a strength above 0.", evidence);
-        evidence.Add("the best strength is picked on the test set, so its gain is an optimistic estimate");
-        var verdict = clear == compared ? FindingVerdict.Held : none == compared ? FindingVerdict.NotHeld : FindingVerdict.Mixed;
-        string summary = $"Best real+synthetic beats real beyond the pooled sd for {clear} of {compared} classifiers; " +
-                         $"no gain for {none}.";
-        return new Finding(3, Claim3, verdict, summary, evidence);
-    }
-
-    private static AccuracyCell? Cell(IReadOnlyList<AccuracyCell> cells, string trainSet, string classifier, double? strength) =>
-        cells.FirstOrDefault(x => x.TrainSet == trainSet && x.Classifier == classifier && x.Strength == strength);
-
-    private static List<AccuracyCell> SyntheticCells(IReadOnlyList<AccuracyCell> cells, string trainSet, string classifier) =>
-        cells.Where(x => x.TrainSet == trainSet && x.Classifier == classifier && x.Strength > 0).OrderBy(x => x.Strength).ToList();
 }

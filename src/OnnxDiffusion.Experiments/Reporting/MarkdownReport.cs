@@ -1,10 +1,11 @@
 using System.Text;
 using OnnxDiffusion.Experiments.Results;
+using OnnxDiffusion.Experiments.Statistics;
 using static OnnxDiffusion.Experiments.Reporting.ReportFormat;
 
 namespace OnnxDiffusion.Experiments.Reporting;
 
-/// <summary>report.md: setup, accuracy and metrics tables, plots, sample grid, timings, and the three findings as measured.</summary>
+/// <summary>report.md: setup, findings, accuracy with intervals, paired differences, metrics with the real-vs-real ceiling, plots, grid, timings.</summary>
 public static class MarkdownReport
 {
     /// <summary>
@@ -14,32 +15,41 @@ public static class MarkdownReport
     public static string Render(ExperimentResults results, IReadOnlyList<Finding> findings, IReadOnlyList<ReportPlot> plots,
         string plotsFolder, string? sampleGridRelativePath)
     {
+        var summary = results.Summary ?? ResultsSummary.Of(results);
         var sb = new StringBuilder();
-        sb.Append("# Synthetic training sets from diffusion reconstructions — ").Append(Escape(results.Profile)).Append(" profile\n\n");
+        sb.Append("# Synthetic training sets from diffusion models — ").Append(Escape(results.Profile)).Append(" profile\n\n");
         sb.Append("Reproduction of Yamaguchi, *Analyzing Diffusion Models on Synthesizing Training Datasets* (ACML 2025): ")
-          .Append("each real training image is noised to the start step of strength s and denoised with its label; ")
-          .Append("classifiers trained on real, synthetic and real + synthetic sets are scored on the real test set.\n\n");
-        Setup(sb, results);
+          .Append("each real training image is noised to the start step of strength s and denoised with its label, and a generated set ")
+          .Append("of the same size and balance is sampled from pure noise; classifiers trained on real, synthetic and real + synthetic sets ")
+          .Append("are scored on the real test set. Every number is over independent replicates, each with its own real subset, ")
+          .Append("diffusion noise and trainer seed.\n\n");
+        Setup(sb, results, summary);
         Findings(sb, findings);
-        AccuracyTable(sb, results);
-        MetricsTable(sb, results);
+        AccuracyTable(sb, results, summary);
+        DifferenceTable(sb, results, summary);
+        MetricsTable(sb, results, summary);
         Plots(sb, plots, plotsFolder);
         Grid(sb, sampleGridRelativePath);
         Timings(sb, results);
         return sb.ToString();
     }
 
-    private static void Setup(StringBuilder sb, ExperimentResults r)
+    private static void Setup(StringBuilder sb, ExperimentResults r, ResultsSummary summary)
     {
         var s = r.Setup;
         sb.Append("## Setup\n\n");
         Item(sb, "Model", $"{s.Model}" + (s.ModelSha256.Length > 0 ? $" (U-Net sha256 `{s.ModelSha256}`)" : ""));
-        Item(sb, "Dataset", $"{s.Dataset}: {s.PerClass.ToString(Inv)} real training images per class × {s.Classes.ToString(Inv)} classes; " +
+        Item(sb, "Dataset", $"{s.Dataset}: {s.PerClass.ToString(Inv)} real training images per class × {s.Classes.ToString(Inv)} classes per replicate; " +
                             $"{s.TestCount.ToString(Inv)} real test images");
         Item(sb, "Sampler", $"{s.Sampler}, {s.Steps.ToString(Inv)} inference steps, guidance {Num(s.Guidance, 2)}");
-        Item(sb, "Strengths", r.Strengths.Count == 0 ? "" : string.Join(", ", r.Strengths.Select(Strength)));
+        Item(sb, "Strengths", (r.Strengths.Count == 0 ? "none" : string.Join(", ", r.Strengths.Select(Strength))) +
+                              (s.Generated ? "; plus a generated set (pure noise, class-conditional, same size and balance), plotted at s = 1" : ""));
         Item(sb, "Classifiers", string.Join(", ", s.Classifiers));
-        Item(sb, "Seeds", string.Join(", ", s.Seeds.Select(x => x.ToString(Inv))));
+        Item(sb, "Replicates", $"R = {summary.Replicates.ToString(Inv)}, seeds derived from plan seed {s.Seed.ToString(Inv)}" +
+                               (summary.Replicates < 2 ? " — one replicate: no spread or interval can be estimated, and every finding is inconclusive" : ""));
+        if (s.Draws > 0)
+            Item(sb, "Metrics", $"{s.Features}; precision / recall / density / coverage averaged over {s.Draws.ToString(Inv)} equal-size class-balanced draws of the real test set; " +
+                                "FD and mode measures against the whole test set");
         Item(sb, "Device", s.Device);
         Item(sb, "Machine", s.Machine);
         sb.Append('\n');
@@ -51,6 +61,8 @@ public static class MarkdownReport
     private static void Findings(StringBuilder sb, IReadOnlyList<Finding> findings)
     {
         sb.Append("## Findings, as measured here\n\n");
+        sb.Append("Judged on 95 % paired-t intervals over replicates (Δ = this set − the same replicate's real set): supported when the interval ")
+          .Append("excludes 0 in the paper's direction, contradicted when it excludes 0 the other way, otherwise inconclusive at this R.\n\n");
         foreach (var f in findings)
         {
             sb.Append("### ").Append(f.Number.ToString(Inv)).Append(". ").Append(f.Claim).Append("\n\n");
@@ -62,61 +74,92 @@ public static class MarkdownReport
         }
     }
 
-    private static void AccuracyTable(StringBuilder sb, ExperimentResults r)
+    private static IEnumerable<(string TrainSet, double? Strength)> TrainRows(ResultsSummary s) =>
+        s.Accuracy.Select(c => (c.TrainSet, c.Strength)).Distinct();
+
+    private static void AccuracyTable(StringBuilder sb, ExperimentResults r, ResultsSummary s)
     {
         sb.Append("## Classifier accuracy on the real test set\n\n");
-        var cells = AccuracySummary.Of(r);
-        if (cells.Count == 0)
+        if (s.Accuracy.Count == 0)
         {
             sb.Append("No classifier results in this run.\n\n");
             return;
         }
-        sb.Append("Mean ± sample sd over seeds (no sd for a single seed).\n\n");
-        sb.Append("| train set | strength | classifier | seeds | train images | accuracy | macro-F1 |\n");
-        sb.Append("|---|---:|---|---:|---:|---:|---:|\n");
-        foreach (var c in cells)
-            sb.Append("| ").Append(Escape(c.TrainSet))
-              .Append(" | ").Append(c.Strength is { } s ? Strength(s) : "–")
-              .Append(" | ").Append(Escape(c.Classifier))
-              .Append(" | ").Append(c.Count.ToString(Inv))
-              .Append(" | ").Append(c.TrainCount.ToString(Inv))
-              .Append(" | ").Append(MeanSd(c.MeanAccuracy, c.SdAccuracy))
-              .Append(" | ").Append(MeanSd(c.MeanMacroF1, c.SdMacroF1))
-              .Append(" |\n");
+        var classifiers = ResultsSummary.Classifiers(r);
+        sb.Append(s.Replicates < 2 ? "One replicate: each value is that replicate's alone, with no spread or interval.\n\n"
+            : $"Mean ± sd [95 % t-interval] over R = {s.Replicates.ToString(Inv)} replicates.\n\n");
+        sb.Append("| train set | strength | train images | ").Append(string.Join(" | ", classifiers.Select(Escape))).Append(" |\n");
+        sb.Append("|---|---:|---:|").Append(string.Concat(classifiers.Select(_ => "---:|"))).Append('\n');
+        foreach (var (set, strength) in TrainRows(s))
+        {
+            var cells = classifiers.Select(c => s.AccuracyOf(set, strength, c)).ToList();
+            sb.Append("| ").Append(Escape(set)).Append(" | ").Append(strength is { } v ? Strength(v) : "–")
+              .Append(" | ").Append(cells.Where(c => c is not null).Select(c => c!.TrainCount).DefaultIfEmpty(0).Max().ToString(Inv));
+            foreach (var c in cells)
+                sb.Append(" | ").Append(c is null ? "–" : MeanSdCi(c.Accuracy));
+            sb.Append(" |\n");
+        }
         sb.Append('\n');
     }
 
-    private static void MetricsTable(StringBuilder sb, ExperimentResults r)
+    private static void DifferenceTable(StringBuilder sb, ExperimentResults r, ResultsSummary s)
     {
-        sb.Append("## Distribution metrics per strength\n\n");
-        if (r.Metrics.Count == 0)
+        if (s.Differences.Count == 0)
+            return;
+        var classifiers = ResultsSummary.Classifiers(r);
+        var best = classifiers.ToDictionary(c => c, c => s.Differences
+            .Where(d => d.Classifier == c && (d.TrainSet == TrainSets.RealPlusSynthetic && d.Strength > 0 || d.TrainSet == TrainSets.RealPlusGenerated))
+            .MaxBy(d => d.Delta.Mean));
+        sb.Append("## Paired differences against real\n\n");
+        sb.Append("Per replicate, accuracy of the set minus the accuracy of the same replicate's real set; mean [95 % paired-t interval].\n\n");
+        sb.Append("| train set | strength | ").Append(string.Join(" | ", classifiers.Select(c => "Δ " + Escape(c)))).Append(" |\n");
+        sb.Append("|---|---:|").Append(string.Concat(classifiers.Select(_ => "---:|"))).Append('\n');
+        foreach (var (set, strength) in TrainRows(s).Where(x => x.TrainSet != TrainSets.Real))
+        {
+            sb.Append("| ").Append(Escape(set)).Append(" | ").Append(strength is { } v ? Strength(v) : "–");
+            foreach (var c in classifiers)
+            {
+                var d = s.DifferenceOf(set, strength, c);
+                sb.Append(" | ").Append(d is null ? "–" : DeltaCi(d.Delta) + (d.SameData ? " (same data as real: 0 by construction)" : "")
+                                                      + (best[c] == d && d is not null ? " †" : ""));
+            }
+            sb.Append(" |\n");
+        }
+        sb.Append("\n† the best real + synthetic set for that classifier, chosen on the test set: its gain is optimistic, so finding 3 judges it ")
+          .Append("on a Bonferroni-adjusted interval.\n\n");
+    }
+
+    private static void MetricsTable(StringBuilder sb, ExperimentResults r, ResultsSummary s)
+    {
+        sb.Append("## Distribution metrics\n\n");
+        if (s.Metrics.Count == 0)
         {
             sb.Append("No distribution metrics in this run.\n\n");
             return;
         }
-        sb.Append("Synthetic set against the real test set in the feature space; real data score 0.1 on outer-decile share and 1 on the centroid-distance ratio.\n\n");
-        sb.Append("| strength | start t | FD | precision | recall | density | coverage | outer-decile share | centroid-distance ratio | label fidelity | PSNR (dB) | MSE |\n");
-        sb.Append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        foreach (var sm in r.Metrics.OrderBy(m => m.Strength))
+        sb.Append("Each set against the real test set in the feature space, ")
+          .Append(s.Replicates < 2 ? "one replicate (no spread). " : $"mean ± sd over R = {s.Replicates.ToString(Inv)} replicates. ")
+          .Append("The first row is the replicate's own real subset measured the same way: the real-vs-real ceiling a synthetic set of that size can reach. ")
+          .Append("Real data score 0.1 on outer-decile share and 1 on the centroid-distance ratio.\n\n");
+        sb.Append("| set | strength | start t | ").Append(string.Join(" | ", MetricDefinition.All.Select(d => d.Label))).Append(" |\n");
+        sb.Append("|---|---:|---:|").Append(string.Concat(MetricDefinition.All.Select(_ => "---:|"))).Append('\n');
+        foreach (var cell in s.Metrics)
         {
-            var m = sm.Metrics;
-            sb.Append("| ").Append(Strength(sm.Strength))
-              .Append(" | ").Append(sm.StartTimestep?.ToString(Inv) ?? "–")
-              .Append(" | ").Append(Num(m.Fd, 2))
-              .Append(" | ").Append(Num(m.Precision))
-              .Append(" | ").Append(Num(m.Recall))
-              .Append(" | ").Append(Num(m.Density))
-              .Append(" | ").Append(Num(m.Coverage))
-              .Append(" | ").Append(Num(m.OuterDecileShare))
-              .Append(" | ").Append(Num(m.CentroidDistanceRatio))
-              .Append(" | ").Append(Num(m.LabelFidelity))
-              .Append(" | ").Append(m.Psnr is { } p && double.IsPositiveInfinity(p) ? "∞" : Num(m.Psnr, 2))
-              .Append(" | ").Append(m.Mse is { } e ? e.ToString("G4", Inv) : "–")
-              .Append(" |\n");
+            sb.Append("| ").Append(cell.Set == MetricSets.Real ? "real (ceiling)" : Escape(cell.Set))
+              .Append(" | ").Append(cell.Strength is { } v ? Strength(v) : "–")
+              .Append(" | ").Append(cell.StartTimestep?.ToString(Inv) ?? "–");
+            foreach (var d in MetricDefinition.All)
+                sb.Append(" | ").Append(cell.Values.TryGetValue(d.Name, out var x) ? MeanSd(x, d.Name is "fd" or "psnr" ? 2 : 4) : "–");
+            sb.Append(" |\n");
         }
         sb.Append('\n');
-        var warnings = r.Metrics.OrderBy(m => m.Strength)
-            .SelectMany(m => m.Metrics.Warnings.Select(w => $"s = {Strength(m.Strength)}: {w}")).ToList();
+        var drawSd = MetricDefinition.Prdc.Select(p => (p.Name, Values: s.Metrics.Where(c => c.DrawSd.ContainsKey(p.Name)).Select(c => c.DrawSd[p.Name]).ToList()))
+            .Where(x => x.Values.Count > 0).ToList();
+        if (drawSd.Count > 0)
+            sb.Append($"Spread over the {r.Setup.Draws.ToString(Inv)} reference draws within a replicate (mean sd): ")
+              .Append(string.Join(", ", drawSd.Select(x => $"{x.Name} {Num(x.Values.Average())}"))).Append(".\n\n");
+        var warnings = r.Metrics.SelectMany(m => m.Metrics.Warnings.Select(w => $"{FindingsEvaluator.SetName(m.Set, m.Strength)}: {w}"))
+            .Distinct().ToList();
         foreach (var w in warnings)
             sb.Append("- Warning, ").Append(Escape(w)).Append('\n');
         if (warnings.Count > 0)
@@ -143,7 +186,7 @@ public static class MarkdownReport
             sb.Append("No sample grid was written for this run.\n\n");
             return;
         }
-        sb.Append("The same source images (rows) reconstructed at each strength (columns).\n\n");
+        sb.Append("Replicate 0: the first real image of each class (left), its reconstruction at each strength, and the generated set's first image of that class (right).\n\n");
         sb.Append("![Samples across strengths](").Append(LinkPath(gridPath)).Append(")\n\n");
     }
 
@@ -155,10 +198,13 @@ public static class MarkdownReport
             sb.Append("No stage timings recorded.\n");
             return;
         }
-        sb.Append("| stage | seconds |\n|---|---:|\n");
-        foreach (var (stage, seconds) in r.Timings)
-            sb.Append("| ").Append(Escape(stage)).Append(" | ").Append(Num(seconds, 1)).Append(" |\n");
-        sb.Append("| **total** | **").Append(Num(r.Timings.Values.Sum(), 1)).Append("** |\n");
+        sb.Append("Compute is what each stage's results cost when they were first made (units that ran side by side add up); ")
+          .Append("this run is the wall time here, near 0 for what came from the cache.\n\n");
+        sb.Append("| stage | compute (s) | this run (s) |\n|---|---:|---:|\n");
+        foreach (var t in r.Timings)
+            sb.Append("| ").Append(Escape(t.Stage)).Append(" | ").Append(Num(t.ComputeSeconds, 1)).Append(" | ").Append(Num(t.WallSeconds, 1)).Append(" |\n");
+        sb.Append("| **total** | **").Append(Num(r.Timings.Sum(t => t.ComputeSeconds), 1)).Append("** | **")
+          .Append(Num(r.Timings.Sum(t => t.WallSeconds), 1)).Append("** |\n");
     }
 
     // Table cells break on '|' and links on spaces or parentheses; nothing else in our text is markdown syntax that matters.

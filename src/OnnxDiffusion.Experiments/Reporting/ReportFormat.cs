@@ -1,4 +1,5 @@
 using System.Globalization;
+using OnnxDiffusion.Experiments.Statistics;
 
 namespace OnnxDiffusion.Experiments.Reporting;
 
@@ -8,7 +9,7 @@ internal static class ReportFormat
     public static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public static string Num(double x, int decimals = 4) =>
-        double.IsNaN(x) ? "n/a" : x.ToString("F" + decimals.ToString(Inv), Inv);
+        double.IsNaN(x) ? "n/a" : double.IsPositiveInfinity(x) ? "∞" : x.ToString("F" + decimals.ToString(Inv), Inv);
 
     public static string Num(double? x, int decimals = 4) => x is { } v ? Num(v, decimals) : "–";
 
@@ -17,6 +18,17 @@ internal static class ReportFormat
 
     public static string Strength(double s) => s.ToString("0.###", Inv);
 
-    public static string MeanSd(double mean, double sd, int decimals = 4) =>
-        double.IsNaN(sd) ? Num(mean, decimals) : $"{Num(mean, decimals)} ± {Num(sd, decimals)}";
+    /// <summary>"mean ± sd [low, high]"; the sd and interval are left out when there is none (one replicate).</summary>
+    public static string MeanSdCi(SampleSummary s, int decimals = 4) =>
+        !s.HasInterval ? Num(s.Mean, decimals) + (s.N == 1 ? " (R = 1)" : "")
+        : $"{Num(s.Mean, decimals)} ± {Num(s.Sd, decimals)} [{Num(s.CiLow, decimals)}, {Num(s.CiHigh, decimals)}]";
+
+    /// <summary>"mean ± sd" over replicates, or the mean alone without a spread.</summary>
+    public static string MeanSd(SampleSummary s, int decimals = 4) =>
+        double.IsNaN(s.Sd) ? Num(s.Mean, decimals) : $"{Num(s.Mean, decimals)} ± {Num(s.Sd, decimals)}";
+
+    /// <summary>"+0.0123 [−0.0040, +0.0286]" for a difference; no interval for one replicate.</summary>
+    public static string DeltaCi(SampleSummary d, int decimals = 4) =>
+        d.HasInterval ? $"{Signed(d.Mean, decimals)} [{Signed(d.CiLow, decimals)}, {Signed(d.CiHigh, decimals)}]"
+        : $"{Signed(d.Mean, decimals)} (no interval at R = {d.N.ToString(Inv)})";
 }

@@ -37,126 +37,140 @@ public static class ReportPlots
 
     internal static IEnumerable<(ReportPlot Plot, PlotModel Model)> Build(ExperimentResults results)
     {
-        var cells = AccuracySummary.Of(results);
+        var summary = results.Summary ?? ResultsSummary.Of(results);
         var used = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var c in AccuracySummary.Classifiers(results))
+        foreach (var c in ResultsSummary.Classifiers(results))
         {
-            if (!cells.Any(x => x.Classifier == c))
+            if (!summary.Accuracy.Any(x => x.Classifier == c))
                 continue;
             string file = UniqueName("accuracy_" + SafeName(c), used) + ".png";
-            yield return (new ReportPlot(file, $"Accuracy vs strength — {c}"), Accuracy(results, cells, c));
+            yield return (new ReportPlot(file, $"Accuracy vs strength — {c}"), Accuracy(summary, c));
         }
-        var metrics = results.Metrics.OrderBy(m => m.Strength).ToList();
-        if (metrics.Count == 0)
+        if (summary.Metrics.Count == 0)
             yield break;
-        yield return (new ReportPlot("prdc.png", "Precision, recall, density, coverage vs strength"), Prdc(metrics));
-        yield return (new ReportPlot("fd.png", "Fréchet distance vs strength"), Fd(metrics));
-        yield return (new ReportPlot("mode_concentration.png", "Outer-decile share and centroid-distance ratio vs strength"), Modes(metrics));
+        yield return (new ReportPlot("prdc.png", "Precision, recall, density, coverage vs strength"),
+            Metrics(summary, "Precision / recall / density / coverage (equal-size draws) vs strength", "value",
+                ["precision", "recall", "density", "coverage"]));
+        yield return (new ReportPlot("fd.png", "Fréchet distance vs strength"),
+            Metrics(summary, "Fréchet distance to the real test set vs strength", "FD (lower is closer)", ["fd"]));
+        yield return (new ReportPlot("mode_concentration.png", "Outer-decile share and centroid-distance ratio vs strength"),
+            Metrics(summary, "Mode concentration vs reconstruction strength", "share / ratio", ["outer_decile_share", "centroid_distance_ratio"]));
     }
 
-    private static PlotModel Accuracy(ExperimentResults results, IReadOnlyList<AccuracyCell> cells, string classifier)
-    {
-        var mine = cells.Where(x => x.Classifier == classifier).ToList();
-        var xs = results.Strengths.Concat(mine.Where(x => x.Strength.HasValue).Select(x => x.Strength!.Value)).ToList();
-        double lo = xs.Count > 0 ? xs.Min() : 0, hi = xs.Count > 0 ? xs.Max() : 1;
-        if (hi - lo < 1e-9)
-            (lo, hi) = (lo - 0.1, hi + 0.1);
+    // The generated set is generation from pure noise, which is what strength 1 means; it is drawn there with its own marker.
+    private const double GeneratedAt = 1.0;
 
+    private static PlotModel Accuracy(ResultsSummary summary, string classifier)
+    {
+        var mine = summary.Accuracy.Where(x => x.Classifier == classifier).ToList();
         var model = NewModel($"Classifier accuracy vs reconstruction strength — {classifier}",
-            "accuracy on the real test set (mean over seeds, bars ± sd)");
+            $"accuracy on the real test set (mean, 95 % CI over R = {summary.Replicates})");
         if (mine.FirstOrDefault(x => x.TrainSet == TrainSets.Real) is { } real)
         {
-            if (!double.IsNaN(real.SdAccuracy))
-            {
-                var band = new AreaSeries
-                {
-                    Title = "real ± sd", Fill = OxyColor.FromAColor(50, RealColor), Color = OxyColors.Transparent,
-                    Color2 = OxyColors.Transparent, StrokeThickness = 0,
-                };
-                band.Points.Add(new DataPoint(lo, real.MeanAccuracy + real.SdAccuracy));
-                band.Points.Add(new DataPoint(hi, real.MeanAccuracy + real.SdAccuracy));
-                band.Points2.Add(new DataPoint(lo, real.MeanAccuracy - real.SdAccuracy));
-                band.Points2.Add(new DataPoint(hi, real.MeanAccuracy - real.SdAccuracy));
-                model.Series.Add(band);
-            }
-            var line = new LineSeries { Title = $"real (mean of {real.Count} seeds)", Color = RealColor, LineStyle = LineStyle.Dash, StrokeThickness = 2 };
-            line.Points.Add(new DataPoint(lo, real.MeanAccuracy));
-            line.Points.Add(new DataPoint(hi, real.MeanAccuracy));
+            if (real.Accuracy.HasInterval)
+                model.Series.Add(Band("real 95 % CI", [(0, real.Accuracy.CiLow, real.Accuracy.CiHigh), (GeneratedAt, real.Accuracy.CiLow, real.Accuracy.CiHigh)], RealColor));
+            var line = new LineSeries { Title = "real", Color = RealColor, LineStyle = LineStyle.Dash, StrokeThickness = 2 };
+            line.Points.Add(new DataPoint(0, real.Accuracy.Mean));
+            line.Points.Add(new DataPoint(GeneratedAt, real.Accuracy.Mean));
             model.Series.Add(line);
         }
-        AddCurveWithErrorBars(model, mine.Where(x => x.TrainSet == TrainSets.Synthetic), "synthetic(s), same size", SyntheticColor, MarkerType.Circle);
-        AddCurveWithErrorBars(model, mine.Where(x => x.TrainSet == TrainSets.RealPlusSynthetic), "real + synthetic(s)", MixedColor, MarkerType.Square);
+        AddCurveWithBand(model, mine.Where(x => x.TrainSet == TrainSets.Synthetic), "synthetic(s), same size", SyntheticColor, MarkerType.Circle);
+        AddCurveWithBand(model, mine.Where(x => x.TrainSet == TrainSets.RealPlusSynthetic), "real + synthetic(s)", MixedColor, MarkerType.Square);
+        AddPoint(model, mine.FirstOrDefault(x => x.TrainSet == TrainSets.Generated), "generated (pure noise)", SyntheticColor, MarkerType.Triangle);
+        AddPoint(model, mine.FirstOrDefault(x => x.TrainSet == TrainSets.RealPlusGenerated), "real + generated", MixedColor, MarkerType.Diamond);
         return model;
     }
 
-    private static void AddCurveWithErrorBars(PlotModel model, IEnumerable<AccuracyCell> cells, string title, OxyColor color, MarkerType marker)
+    private static AreaSeries Band(string title, IEnumerable<(double X, double Low, double High)> points, OxyColor color)
+    {
+        var band = new AreaSeries
+        {
+            Title = title, Fill = OxyColor.FromAColor(45, color), Color = OxyColors.Transparent, Color2 = OxyColors.Transparent, StrokeThickness = 0,
+        };
+        foreach (var (x, lo, hi) in points)
+        {
+            band.Points.Add(new DataPoint(x, hi));
+            band.Points2.Add(new DataPoint(x, lo));
+        }
+        return band;
+    }
+
+    private static void AddCurveWithBand(PlotModel model, IEnumerable<AccuracyCell> cells, string title, OxyColor color, MarkerType marker)
     {
         var points = cells.Where(x => x.Strength.HasValue).OrderBy(x => x.Strength).ToList();
         if (points.Count == 0)
             return;
+        if (points.All(p => p.Accuracy.HasInterval))
+            model.Series.Add(Band(title + " 95 % CI", points.Select(p => (p.Strength!.Value, p.Accuracy.CiLow, p.Accuracy.CiHigh)), color));
         var curve = new LineSeries
         {
             Title = title, Color = color, StrokeThickness = 2, MarkerType = marker, MarkerSize = 4, MarkerFill = color,
         };
-        var bars = new ScatterErrorSeries
-        {
-            RenderInLegend = false, MarkerType = MarkerType.None, ErrorBarColor = color, ErrorBarStrokeThickness = 1.5,
-            ErrorBarStopWidth = 4,
-        };
         foreach (var p in points)
-        {
-            curve.Points.Add(new DataPoint(p.Strength!.Value, p.MeanAccuracy));
-            if (!double.IsNaN(p.SdAccuracy))
-                bars.Points.Add(new ScatterErrorPoint(p.Strength!.Value, p.MeanAccuracy, 0, p.SdAccuracy));
-        }
+            curve.Points.Add(new DataPoint(p.Strength!.Value, p.Accuracy.Mean));
         model.Series.Add(curve);
-        if (bars.Points.Count > 0)
+    }
+
+    private static void AddPoint(PlotModel model, AccuracyCell? cell, string title, OxyColor color, MarkerType marker)
+    {
+        if (cell is null)
+            return;
+        double half = cell.Accuracy.HasInterval ? cell.Accuracy.HalfWidth : 0;
+        var point = new ScatterErrorSeries
+        {
+            Title = title, MarkerType = marker, MarkerSize = 6, MarkerFill = color, MarkerStroke = OxyColors.Black, MarkerStrokeThickness = 1,
+            ErrorBarColor = color, ErrorBarStrokeThickness = 1.5, ErrorBarStopWidth = 4,
+        };
+        point.Points.Add(new ScatterErrorPoint(GeneratedAt, cell.Accuracy.Mean, 0, half));
+        model.Series.Add(point);
+    }
+
+    private static PlotModel Metrics(ResultsSummary summary, string title, string yTitle, IReadOnlyList<string> names)
+    {
+        var model = NewModel(title, yTitle + $" (mean, 95 % CI over R = {summary.Replicates})");
+        var ceiling = summary.MetricsOf(MetricSets.Real, null);
+        var synthetic = summary.Metrics.Where(m => m.Set == MetricSets.Synthetic && m.Strength.HasValue).OrderBy(m => m.Strength).ToList();
+        var generated = summary.MetricsOf(MetricSets.Generated, null);
+        for (int i = 0; i < names.Count; i++)
+        {
+            var color = Palette[i % Palette.Length];
+            var def = MetricDefinition.All.First(d => d.Name == names[i]);
+            var curve = new LineSeries { Title = def.Label, Color = color, StrokeThickness = 2, MarkerType = Markers[i % Markers.Length], MarkerSize = 4, MarkerFill = color };
+            var bars = new ScatterErrorSeries { RenderInLegend = false, MarkerType = MarkerType.None, ErrorBarColor = color, ErrorBarStrokeThickness = 1.5, ErrorBarStopWidth = 4 };
+            foreach (var m in synthetic)
+                if (m.Values.TryGetValue(def.Name, out var v))
+                {
+                    curve.Points.Add(new DataPoint(m.Strength!.Value, v.Mean));
+                    bars.Points.Add(new ScatterErrorPoint(m.Strength!.Value, v.Mean, 0, v.HasInterval ? v.HalfWidth : 0));
+                }
+            model.Series.Add(curve);
+            if (generated is not null && generated.Values.TryGetValue(def.Name, out var g))
+            {
+                var point = new ScatterErrorSeries
+                {
+                    Title = def.Label + ", generated", MarkerType = MarkerType.Triangle, MarkerSize = 6, MarkerFill = color, MarkerStroke = OxyColors.Black,
+                    MarkerStrokeThickness = 1, ErrorBarColor = color, ErrorBarStrokeThickness = 1.5, ErrorBarStopWidth = 4,
+                };
+                point.Points.Add(new ScatterErrorPoint(GeneratedAt, g.Mean, 0, g.HasInterval ? g.HalfWidth : 0));
+                model.Series.Add(point);
+            }
             model.Series.Add(bars);
-    }
-
-    private static PlotModel Prdc(IReadOnlyList<StrengthMetrics> metrics)
-    {
-        var model = NewModel("Precision / recall / density / coverage vs reconstruction strength", "value (synthetic vs real test set, k-NN)");
-        AddMetric(model, metrics, "precision (fidelity)", m => m.Precision, Palette[0], MarkerType.Circle);
-        AddMetric(model, metrics, "recall (diversity)", m => m.Recall, Palette[1], MarkerType.Square);
-        AddMetric(model, metrics, "density", m => m.Density, Palette[2], MarkerType.Diamond);
-        AddMetric(model, metrics, "coverage", m => m.Coverage, Palette[3], MarkerType.Triangle);
+            if (ceiling is not null && ceiling.Values.TryGetValue(def.Name, out var c))
+                model.Annotations.Add(Reference(c.Mean, $"real vs real {c.Mean.ToString(def.Name == "fd" ? "F1" : "F2", System.Globalization.CultureInfo.InvariantCulture)}",
+                    color, 0.08 + 0.24 * i));
+        }
         return model;
     }
 
-    private static PlotModel Fd(IReadOnlyList<StrengthMetrics> metrics)
-    {
-        var model = NewModel("Fréchet distance vs reconstruction strength", "Fréchet distance (feature space, lower is closer)");
-        AddMetric(model, metrics, "FD to the real test set", m => m.Fd, Palette[0], MarkerType.Circle);
-        return model;
-    }
+    private static readonly MarkerType[] Markers = [MarkerType.Circle, MarkerType.Square, MarkerType.Diamond, MarkerType.Triangle];
 
-    private static PlotModel Modes(IReadOnlyList<StrengthMetrics> metrics)
-    {
-        var model = NewModel("Mode concentration vs reconstruction strength", "share / ratio");
-        AddMetric(model, metrics, "outer-decile share", m => m.OuterDecileShare, Palette[1], MarkerType.Circle);
-        AddMetric(model, metrics, "centroid-distance ratio", m => m.CentroidDistanceRatio, Palette[0], MarkerType.Square);
-        // Real data sit at exactly these values by construction: 10 % beyond their own 90th percentile, ratio 1 to themselves.
-        model.Annotations.Add(Reference(0.1, "real data: share 0.1", Palette[1]));
-        model.Annotations.Add(Reference(1.0, "real data: ratio 1", Palette[0]));
-        return model;
-    }
-
-    private static LineAnnotation Reference(double y, string text, OxyColor color) => new()
+    // Ceiling labels sit at different places along their lines so that close ceilings do not print over each other.
+    private static LineAnnotation Reference(double y, string text, OxyColor color, double position) => new()
     {
         Type = LineAnnotationType.Horizontal, Y = y, Text = text, Color = color, LineStyle = LineStyle.Dot, StrokeThickness = 1.5,
-        TextColor = color, TextLinePosition = 0.5, TextHorizontalAlignment = HorizontalAlignment.Center,
+        TextColor = color, TextLinePosition = position, TextHorizontalAlignment = HorizontalAlignment.Center,
         TextVerticalAlignment = VerticalAlignment.Bottom,
     };
-
-    private static void AddMetric(PlotModel model, IReadOnlyList<StrengthMetrics> metrics, string title,
-        Func<OnnxDiffusion.Metrics.SyntheticSetMetrics, double> pick, OxyColor color, MarkerType marker)
-    {
-        var s = new LineSeries { Title = title, Color = color, StrokeThickness = 2, MarkerType = marker, MarkerSize = 4, MarkerFill = color };
-        foreach (var m in metrics)
-            s.Points.Add(new DataPoint(m.Strength, pick(m.Metrics)));
-        model.Series.Add(s);
-    }
 
     private static PlotModel NewModel(string title, string yTitle)
     {
@@ -167,7 +181,7 @@ public static class ReportPlots
         };
         model.Axes.Add(new LinearAxis
         {
-            Position = AxisPosition.Bottom, Title = "reconstruction strength s (start step t ≈ s·T)",
+            Position = AxisPosition.Bottom, Title = "reconstruction strength s (start step t ≈ s·T; s = 1: generated from pure noise)",
             MajorGridlineStyle = LineStyle.Solid, MajorGridlineColor = OxyColor.FromRgb(0xE5, 0xE5, 0xE5),
             MinimumPadding = 0.04, MaximumPadding = 0.04,
         });
@@ -175,7 +189,7 @@ public static class ReportPlots
         {
             Position = AxisPosition.Left, Title = yTitle,
             MajorGridlineStyle = LineStyle.Solid, MajorGridlineColor = OxyColor.FromRgb(0xE5, 0xE5, 0xE5),
-            MinimumPadding = 0.08, MaximumPadding = 0.08,
+            MinimumPadding = 0.1, MaximumPadding = 0.12,
         });
         model.Legends.Add(new Legend
         {

@@ -7,12 +7,13 @@ namespace OnnxDiffusion.Experiments.Reporting;
 /// <param name="ReportPath">report.md.</param>
 /// <param name="JsonPath">results.json.</param>
 /// <param name="CsvPath">results.csv.</param>
+/// <param name="TimingsPath">timings.json (stage costs; apart from results.json so that file depends only on the plan).</param>
 /// <param name="PlotPaths">plots/*.png, in report order.</param>
 /// <param name="Findings">The three findings as evaluated.</param>
-public sealed record WrittenReport(string ReportPath, string JsonPath, string CsvPath, IReadOnlyList<string> PlotPaths,
+public sealed record WrittenReport(string ReportPath, string JsonPath, string CsvPath, string TimingsPath, IReadOnlyList<string> PlotPaths,
     IReadOnlyList<Finding> Findings);
 
-/// <summary>The report stage of <c>reproduce</c>: report.md, results.json, results.csv and plots/*.png in one folder.</summary>
+/// <summary>The report stage of <c>reproduce</c>: report.md, results.json, results.csv, timings.json and plots/*.png in one folder.</summary>
 public static class ReportWriter
 {
     /// <summary>Name of the plots folder inside the output folder.</summary>
@@ -27,6 +28,7 @@ public static class ReportWriter
     {
         ArgumentNullException.ThrowIfNull(results);
         Directory.CreateDirectory(outDir);
+        results = results with { Summary = ResultsSummary.Of(results) };
         string plotsDir = Path.Combine(outDir, PlotsFolder);
         var plots = ReportPlots.WriteAll(plotsDir, results);
 
@@ -34,10 +36,12 @@ public static class ReportWriter
         string csv = Path.Combine(outDir, "results.csv");
         ResultsJson.Write(json, results);
         ResultsCsv.Write(csv, results.Rows);
+        string timings = Path.Combine(outDir, "timings.json");
+        AtomicFile.WriteAllText(timings, System.Text.Json.JsonSerializer.Serialize(results.Timings, ResultsJson.Options) + "\n");
 
         var findings = FindingsEvaluator.Evaluate(results);
         string report = Path.Combine(outDir, "report.md");
         AtomicFile.WriteAllText(report, MarkdownReport.Render(results, findings, plots, PlotsFolder, sampleGridRelativePath));
-        return new WrittenReport(report, json, csv, plots.Select(p => Path.Combine(plotsDir, p.FileName)).ToList(), findings);
+        return new WrittenReport(report, json, csv, timings, plots.Select(p => Path.Combine(plotsDir, p.FileName)).ToList(), findings);
     }
 }

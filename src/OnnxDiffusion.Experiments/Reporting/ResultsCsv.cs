@@ -4,11 +4,11 @@ using OnnxDiffusion.Experiments.Results;
 
 namespace OnnxDiffusion.Experiments.Reporting;
 
-/// <summary>results.csv: one line per <see cref="ResultRow"/>, invariant culture, strength empty for real.</summary>
+/// <summary>results.csv: one line per <see cref="ResultRow"/> (per replicate), invariant culture, strength empty for real.</summary>
 public static class ResultsCsv
 {
     /// <summary>The header line.</summary>
-    public const string Header = "train_set,strength,classifier,seed,accuracy,macro_f1,train_count";
+    public const string Header = "replicate,train_set,strength,classifier,seed,accuracy,macro_f1,train_count";
 
     /// <summary>The CSV text, header first, lines ending in \n.</summary>
     public static string Format(IEnumerable<ResultRow> rows)
@@ -17,7 +17,8 @@ public static class ResultsCsv
         var sb = new StringBuilder(Header).Append('\n');
         foreach (var r in rows)
         {
-            sb.Append(Field(r.TrainSet)).Append(',')
+            sb.Append(r.Replicate.ToString(inv)).Append(',')
+              .Append(Field(r.TrainSet)).Append(',')
               .Append(r.Strength?.ToString("R", inv)).Append(',')
               .Append(Field(r.Classifier)).Append(',')
               .Append(r.Seed.ToString(inv)).Append(',')

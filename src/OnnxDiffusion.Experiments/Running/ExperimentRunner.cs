@@ -1,9 +1,7 @@
-using System.Diagnostics;
 using OnnxDiffusion.Classification;
-using OnnxDiffusion.Data;
 using OnnxDiffusion.Experiments.Plan;
 using OnnxDiffusion.Experiments.Results;
-using OnnxDiffusion.Imaging;
+using OnnxDiffusion.Experiments.Stages;
 using OnnxDiffusion.Kernels;
 using OnnxDiffusion.Metrics;
 using OnnxDiffusion.Pipelines;
@@ -20,7 +18,7 @@ public sealed record RunnerSettings
     /// <summary>Real dataset folder (IDX or ImageFolder with train/test).</summary>
     public required string DataDirectory { get; init; }
 
-    /// <summary>Feature model folder (metrics and label fidelity).</summary>
+    /// <summary>Feature model folder or <c>resnet18</c> (metrics and label fidelity).</summary>
     public required string FeaturesDirectory { get; init; }
 
     /// <summary>Output folder.</summary>
@@ -36,22 +34,19 @@ public sealed record RunnerSettings
     public int ClassifierJobs { get; init; }
 }
 
-/// <summary>Receives progress: the stage's name, units done and units in the stage.</summary>
-public delegate void StageProgress(string stage, int done, int total);
-
 /// <summary>
-/// The paper's protocol as stages: real subset → one reconstruction per strength (resumable dataset folders)
-/// → classifiers (kinds × seeds) on real, synthetic(s) and real+synthetic(s), scored on the real test set →
-/// distribution metrics per strength → report. Classifier and metric results are cached by content hash under
-/// <c>out/cache</c>, synthetic sets live in <c>out/synthetic/&lt;strength&gt;-&lt;recipe hash&gt;</c>: a rerun only does what
-/// is missing or changed.
+/// The paper's protocol, as stages (<see cref="Stages"/>): real data (one class-balanced subset per replicate) →
+/// per replicate: synthesis (a reconstruction per strength and a generated set, resumable folders under
+/// <c>out/synthetic/r&lt;r&gt;/</c>) → classification (every kind on real, synthetic(s), generated, real+synthetic(s),
+/// real+generated, scored on the real test set) → metrics (every set and the real subset against the real test set)
+/// → one sample grid. Classifier and metric results are cached by content hash under <c>out/cache</c>: a rerun only
+/// does what is missing or changed. Replicates run one after another, so memory holds one replicate's sets at a time.
 /// </summary>
 public sealed class ExperimentRunner(ExperimentPlan plan, RunnerSettings settings)
 {
-    private readonly Dictionary<string, double> _timings = new();
-
-    /// <summary>Runs every stage and returns the results (the caller writes the report).</summary>
-    public (ExperimentResults Results, string GridPath) Run(StageProgress? progress = null, CancellationToken ct = default)
+    /// <summary>Checks everything that can be checked before any stage runs.</summary>
+    /// <exception cref="ConfigException">The first bad value, named.</exception>
+    public void Validate()
     {
         plan.Validate();
         if (settings.ClassifierJobs < 0)
@@ -59,128 +54,48 @@ public sealed class ExperimentRunner(ExperimentPlan plan, RunnerSettings setting
         foreach (var kind in plan.Classifiers)
             if (!ClassifierKinds.Names.Contains(kind, StringComparer.OrdinalIgnoreCase))
                 throw new ConfigException($"classifier '{kind}': expected one of {string.Join(", ", ClassifierKinds.Names)}");
-        var cache = new StageCache(Path.Combine(settings.OutDirectory, "cache"));
+    }
 
+    /// <summary>Runs every stage and returns the results and the grid's path (the caller writes the report).</summary>
+    public (ExperimentResults Results, string GridPath) Run(StageProgress? progress = null, CancellationToken ct = default)
+    {
+        Validate();
+        var context = new StageContext(new StageCache(Path.Combine(settings.OutDirectory, "cache")), progress, ct);
         using var pipeline = DiffusionPipeline.Open(new PipelineSettings
         {
             ModelDirectory = settings.ModelDirectory, Device = settings.Device, Sampler = plan.Sampler, Steps = plan.Steps,
             Eta = plan.Eta, Guidance = plan.Guidance, Seed = plan.Seed, BatchSize = plan.Batch,
         });
         var m = pipeline.Manifest;
-        var classes = m.ClassNames;
+        var replicates = Replicate.All(plan.Seed, plan.Replicates);
+        var real = RealDataStage.Run(new RealDataInput(settings.DataDirectory, m.Channels, m.ClassNames, plan.PerClass, replicates,
+            plan.Seed, plan.TestLimit), context);
 
-        // 1. Real data: the class-balanced training subset and the (optionally limited, balanced) test set.
-        var sw = Stopwatch.StartNew();
-        var train = DatasetLoader.Load(settings.DataDirectory, "train", m.Channels, classes);
-        var test = DatasetLoader.Load(settings.DataDirectory, "test", m.Channels, classes);
-        var subset = ClassBalancedSubset.Select(train, plan.PerClass, plan.Seed);
-        var realTrain = Pick(train, subset, "real");
-        if (plan.TestLimit is int limit && limit < test.Count)
-            test = Pick(test, ClassBalancedSubset.Select(test, Math.Max(1, limit / classes.Count), plan.Seed + 1), "test");
-        string realId = StageCache.Hash(new { data = Path.GetFileName(Path.GetFullPath(settings.DataDirectory).TrimEnd('/')), train.Count, subset });
-        string testId = StageCache.Hash(new { test.Count, test.Labels, px = StageCache.Hash(test.Pixels) });
-        _timings["load"] = sw.Elapsed.TotalSeconds;
+        using var extractor = plan.Metrics ? FeatureExtractors.Open(settings.FeaturesDirectory) : null;
+        var metricsStage = extractor is null ? null : new MetricsStage(extractor,
+            new MetricsSettings(real.Test, real.TestId, real.Train, plan.K, plan.Draws, plan.PerClass, plan.Seed));
+        var synthesis = new SynthesisStage(pipeline);
+        int parallelism = settings.ClassifierJobs > 0 ? settings.ClassifierJobs : Environment.ProcessorCount;
 
-        // 2. One synthetic set per strength, each image reconstructed from its own real twin with its label.
-        sw.Restart();
-        var items = subset.Select((src, i) => new SynthesisItem(i, train.Labels[src], src)).ToList();
-        var source = new SourceSpec { Dataset = Path.GetFileName(Path.GetFullPath(settings.DataDirectory).TrimEnd('/')), Split = "train", SplitSize = train.Count };
-        var synthetic = new List<(double Strength, string Dir, string Id, SyntheticRunConfig Recipe)>();
-        foreach (var s in plan.Strengths)
+        var rows = new List<ResultRow>();
+        var metrics = new List<SetMetricsRow>();
+        string grid = "";
+        foreach (var subset in real.Subsets)
         {
-            ct.ThrowIfCancellationRequested();
-            var recipe = SynthesisRun.Recipe(pipeline, "reconstruct", plan.PerClass, items.Count, s, source, ShardSpec.All);
-            string id = StageCache.Hash(recipe);
-            string dir = Path.Combine(settings.OutDirectory, "synthetic", $"s{s.ToString("0.0##", System.Globalization.CultureInfo.InvariantCulture)}-{id[..8]}");
-            SynthesisRun.Execute(pipeline, recipe, items, train, dir, ShardSpec.All,
-                (done, total) => progress?.Invoke($"reconstruct s={s}", done, total), ct);
-            synthetic.Add((s, dir, id, recipe));
-        }
-        _timings["reconstruct"] = sw.Elapsed.TotalSeconds;
-        var synthSets = synthetic.ToDictionary(x => x.Strength, x => ImageFolderDataset.Load(x.Dir, m.Channels, classes));
-
-        // 3. Classifiers: every kind × seed on real, synthetic(s), real+synthetic(s).
-        sw.Restart();
-        var jobs = new List<(string TrainSet, double? Strength, string Kind, int Seed, LabeledImages[] Sets, string[] Ids)>();
-        foreach (var kind in plan.Classifiers)
-            for (int seed = 0; seed < plan.Seeds; seed++)
+            var sets = synthesis.Run(new SynthesisInput(real, subset, plan.Strengths, plan.Generated, plan.PerClass, settings.OutDirectory), context);
+            var loaded = sets.Select(s => (Ref: s, Data: SyntheticSet.Load(s.Directory))).ToList();
+            rows.AddRange(ClassificationStage.Run(
+                new ClassificationInput(Jobs(subset, loaded.Select(x => (x.Ref, x.Data.Images)).ToList()), real.Test, real.TestId, parallelism), context));
+            if (metricsStage is not null)
             {
-                jobs.Add((TrainSets.Real, null, kind, seed, [realTrain], [realId]));
-                foreach (var (s, _, id, _) in synthetic)
-                {
-                    jobs.Add((TrainSets.Synthetic, s, kind, seed, [synthSets[s]], [id]));
-                    jobs.Add((TrainSets.RealPlusSynthetic, s, kind, seed, [realTrain, synthSets[s]], [realId, id]));
-                }
+                var jobs = new List<MetricsJob> { new(subset.Replicate.Index, MetricSets.Real, null, null, subset.Id, subset.Images, null) };
+                jobs.AddRange(loaded.Select(x => new MetricsJob(x.Ref.Replicate, x.Ref.Set, x.Ref.Strength, x.Ref.StartTimestep, x.Ref.Id,
+                    x.Data.Images, x.Data.SourceIndices)));
+                metrics.AddRange(metricsStage.Run(jobs, context));
             }
-        var rowSlots = new ResultRow[jobs.Count];
-        int finished = 0;
-        var progressLock = new object();
-        var parallel = new ParallelOptions
-        {
-            MaxDegreeOfParallelism = settings.ClassifierJobs > 0 ? settings.ClassifierJobs : Environment.ProcessorCount,
-            CancellationToken = ct,
-        };
-        // Every job has its own ML.NET context, every worker its own view of the test images; each result goes to its
-        // job's slot, so the rows come out in the plan's order whatever order the jobs finish in.
-        try
-        {
-            Parallel.For(0, jobs.Count, parallel, () => ImageSet.FromMemory(test), (i, _, testSet) =>
-            {
-                var job = jobs[i];
-                var options = new ClassifierOptions { Kind = job.Kind, Seed = job.Seed };
-                rowSlots[i] = cache.GetOrCompute("classify", new { job.Ids, options, testId }, () =>
-                {
-                    var clf = ImageClassifier.Train(job.Sets.Select(ImageSet.FromMemory).ToArray(), options);
-                    var ev = clf.Evaluate(testSet);
-                    return new ResultRow
-                    {
-                        TrainSet = job.TrainSet, Strength = job.Strength, Classifier = job.Kind, Seed = job.Seed,
-                        Accuracy = ev.Metrics.Accuracy, MacroF1 = ev.Metrics.MacroF1, TrainCount = ev.TrainingCount,
-                    };
-                });
-                lock (progressLock)
-                    progress?.Invoke("classifiers", ++finished, jobs.Count);
-                return testSet;
-            }, _ => { });
+            if (subset.Replicate.Index == 0)
+                grid = GridStage.Run(new GridInput(subset, sets, Path.Combine(settings.OutDirectory, "grid.png")), context);
         }
-        catch (AggregateException ex)
-        {
-            // The first failure as itself, so the CLI still reports it as one line.
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.Flatten().InnerExceptions[0]);
-        }
-        var rows = rowSlots.ToList();
-        _timings["classify"] = sw.Elapsed.TotalSeconds;
-
-        // 4. Distribution metrics per strength against the real test set.
-        sw.Restart();
-        var metrics = new List<StrengthMetrics>();
-        if (plan.Metrics)
-        {
-            using var extractor = FeatureExtractors.Open(settings.FeaturesDirectory);
-            string featuresId = StageCache.Hash(new
-            {
-                extractor.Description,
-                sha = extractor is FeatureExtractor f ? StageCache.Hash(File.ReadAllBytes(Path.Combine(settings.FeaturesDirectory, f.Manifest.Onnx))) : "",
-            });
-            RealReference? reference = null;
-            int done = 0;
-            foreach (var (s, _, id, recipe) in synthetic)
-            {
-                var fake = synthSets[s];
-                var sourceIndex = fake.Files!.Select(f => subset[int.Parse(Path.GetFileNameWithoutExtension(f), System.Globalization.CultureInfo.InvariantCulture)]).ToArray();
-                var value = cache.GetOrCompute("metrics", new { id, testId, featuresId, plan.K }, () =>
-                {
-                    reference ??= new RealReference(extractor, test, plan.K);
-                    return SyntheticSetMetrics.Compute(extractor, reference, fake, sourceIndex, train);
-                });
-                metrics.Add(new StrengthMetrics { Strength = s, StartTimestep = recipe.StartTimestep, Metrics = value });
-                progress?.Invoke("metrics", ++done, synthetic.Count);
-            }
-        }
-        _timings["metrics"] = sw.Elapsed.TotalSeconds;
-
-        // 5. One grid: the same source image of every class across all strengths.
-        string grid = WriteStrengthGrid(realTrain, synthetic.Select(x => (x.Strength, x.Dir)).ToList(), m.Channels, m.ImageSize, classes);
 
         var results = new ExperimentResults
         {
@@ -188,20 +103,24 @@ public sealed class ExperimentRunner(ExperimentPlan plan, RunnerSettings setting
             Strengths = plan.Strengths,
             Rows = rows,
             Metrics = metrics,
-            Timings = new Dictionary<string, double>(_timings),
+            Timings = context.Timings,
             Setup = new ExperimentSetup
             {
                 Model = Path.GetFileName(Path.GetFullPath(settings.ModelDirectory).TrimEnd('/')),
                 ModelSha256 = pipeline.ModelSha256,
-                Dataset = source.Dataset,
+                Dataset = real.Source.Dataset,
                 PerClass = plan.PerClass,
-                Classes = classes.Count,
-                TestCount = test.Count,
+                Classes = m.ClassNames.Count,
+                TestCount = real.Test.Count,
                 Sampler = pipeline.Sampler.Name,
                 Steps = pipeline.Timesteps.Length,
                 Guidance = pipeline.Settings.Guidance ?? 1,
                 Classifiers = plan.Classifiers,
-                Seeds = Enumerable.Range(0, plan.Seeds).ToArray(),
+                Replicates = plan.Replicates,
+                Draws = plan.Metrics ? plan.Draws : 0,
+                Generated = plan.Generated,
+                Seed = plan.Seed,
+                Features = extractor?.Description ?? "",
                 Device = pipeline.Describe(),
                 Machine = $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
             },
@@ -209,34 +128,24 @@ public sealed class ExperimentRunner(ExperimentPlan plan, RunnerSettings setting
         return (results, grid);
     }
 
-    private static LabeledImages Pick(LabeledImages all, int[] indices, string name)
+    // Per replicate: real; each synthetic(s); generated; real+synthetic(s); real+generated — for every kind, seed r.
+    private List<TrainingJob> Jobs(RealSubset subset, IReadOnlyList<(SyntheticSetRef Ref, Data.LabeledImages Images)> sets)
     {
-        var px = new byte[indices.Length * all.ImageSize];
-        for (int i = 0; i < indices.Length; i++)
-            all.Image(indices[i]).CopyTo(px.AsSpan(i * all.ImageSize));
-        return new LabeledImages(px, indices.Select(i => all.Labels[i]).ToArray(), all.Channels, all.Height, all.Width, all.ClassNames, $"{all.Source} ({name})");
-    }
-
-    private string WriteStrengthGrid(LabeledImages real, List<(double Strength, string Dir)> sets, int channels, int size, IReadOnlyList<string> classes)
-    {
-        var cells = new List<byte[]>();
-        int plane = size * size;
-        for (int c = 0; c < classes.Count; c++)
+        var rep = subset.Replicate;
+        var realPart = new TrainingPart(subset.Id, subset.Images);
+        var jobs = new List<TrainingJob>();
+        foreach (var kind in plan.Classifiers)
         {
-            int id = Array.IndexOf(real.Labels, c);
-            if (id < 0)
-                continue;
-            cells.Add(ImageGrid.Interleave(real.Image(id).ToArray(), channels, plane));
-            foreach (var (_, dir) in sets)
+            jobs.Add(new TrainingJob(rep.Index, TrainSets.Real, null, kind, rep.TrainerSeed, [realPart]));
+            foreach (var (set, images) in sets)
             {
-                string file = Path.Combine(dir, ImageFolderWriter.FolderName(classes[c]), id.ToString("D6", System.Globalization.CultureInfo.InvariantCulture) + ".png");
-                var (px, _, _) = ImageFolderDataset.Decode(file, channels);
-                cells.Add(ImageGrid.Interleave(px, channels, plane));
+                var part = new TrainingPart(set.Id, images);
+                bool generated = set.Set == MetricSets.Generated;
+                jobs.Add(new TrainingJob(rep.Index, generated ? TrainSets.Generated : TrainSets.Synthetic, set.Strength, kind, rep.TrainerSeed, [part]));
+                jobs.Add(new TrainingJob(rep.Index, generated ? TrainSets.RealPlusGenerated : TrainSets.RealPlusSynthetic, set.Strength, kind,
+                    rep.TrainerSeed, [realPart, part]));
             }
         }
-        var (grid, w, h) = ImageGrid.Tile(cells, size, size, channels, sets.Count + 1, scale: 2);
-        string path = Path.Combine(settings.OutDirectory, "grid.png");
-        AtomicFile.WriteAllBytes(path, PngEncoder.Encode(grid, w, h, channels));
-        return path;
+        return jobs;
     }
 }

@@ -56,6 +56,14 @@ public sealed class FeatureExtractor : IFeatureExtractor
         string onnx = Path.Combine(directory, Manifest.Onnx);
         try
         {
+            Fingerprint = Synthesis.SyntheticDatasetWriter.Sha256(File.ReadAllBytes(onnx));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"{onnx}: cannot read feature model ({ex.Message})", ex);
+        }
+        try
+        {
             using var so = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
             _session = new InferenceSession(onnx, so);
         }
@@ -78,6 +86,9 @@ public sealed class FeatureExtractor : IFeatureExtractor
 
     /// <inheritdoc />
     public string Description => $"{Manifest.Onnx} ({Manifest.FeatureDim}-d '{Manifest.FeaturesOutput}' output)";
+
+    /// <inheritdoc />
+    public string Fingerprint { get; }
 
     /// <summary>Runs all images in batches; returns features [N·D] and logits [N·K] (empty when none).</summary>
     /// <exception cref="DataFormatException">Images of another geometry than the model's.</exception>

@@ -26,6 +26,15 @@ public sealed class FeatureSet
     /// <summary>Vector i.</summary>
     public ReadOnlySpan<float> this[int i] => Rows.AsSpan(i * Dimension, Dimension);
 
+    /// <summary>The vectors at <paramref name="indices"/>, in that order, as a new set.</summary>
+    public FeatureSet Subset(IReadOnlyList<int> indices)
+    {
+        var rows = new float[indices.Count * Dimension];
+        for (int i = 0; i < indices.Count; i++)
+            this[indices[i]].CopyTo(rows.AsSpan(i * Dimension, Dimension));
+        return new FeatureSet(rows, Dimension);
+    }
+
     /// <summary>Euclidean distance between vector i of this set and vector j of <paramref name="other"/>.</summary>
     public float Distance(int i, FeatureSet other, int j) => TensorPrimitives.Distance(this[i], other[j]);
 

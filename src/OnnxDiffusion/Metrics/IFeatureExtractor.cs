@@ -9,6 +9,9 @@ public interface IFeatureExtractor : IDisposable
     /// <summary>Short description for reports (model name and sha or origin).</summary>
     string Description { get; }
 
+    /// <summary>Identifies the feature space exactly (content hashes of the model files), so cached metrics follow a model change.</summary>
+    string Fingerprint { get; }
+
     /// <summary>Features [N·D] and logits [N·K] (empty when the model is no classifier) of every image.</summary>
     (float[] Features, float[] Logits) Run(Data.LabeledImages images);
 }

@@ -33,6 +33,7 @@ public sealed class ResNet18FeatureExtractor : IFeatureExtractor
             if (!File.Exists(f))
                 throw new OnnxDiffusionException($"{f}: ResNet18 model file not found (it comes with the NuGet package Microsoft.ML.DnnImageFeaturizer.ResNet18)");
         using var so = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        Fingerprint = "resnet18:" + string.Join(",", new[] { prep, net }.Select(f => Synthesis.SyntheticDatasetWriter.Sha256(File.ReadAllBytes(f))[..16]));
         _prep = new InferenceSession(prep, so);
         _net = new InferenceSession(net, so);
         var info = OrtMemoryInfo.DefaultInstance;
@@ -46,6 +47,9 @@ public sealed class ResNet18FeatureExtractor : IFeatureExtractor
 
     /// <inheritdoc />
     public string Description => "ResNet18 (ImageNet, ML.NET DnnImageFeaturizer), 512-d pooled features";
+
+    /// <inheritdoc />
+    public string Fingerprint { get; }
 
     /// <inheritdoc />
     public (float[] Features, float[] Logits) Run(LabeledImages images)

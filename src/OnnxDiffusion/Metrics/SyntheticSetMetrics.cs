@@ -45,11 +45,20 @@ public sealed record SyntheticSetMetrics
     /// <summary>k of the k-NN radii.</summary>
     [JsonPropertyName("k")] public int K { get; init; }
 
-    /// <summary>Real samples used.</summary>
+    /// <summary>Real samples per P/R/D/C comparison (the draw size with equal-size draws, else the whole reference).</summary>
     [JsonPropertyName("n_real")] public int NReal { get; init; }
 
-    /// <summary>Fake samples used.</summary>
+    /// <summary>Fake samples per P/R/D/C comparison.</summary>
     [JsonPropertyName("n_fake")] public int NFake { get; init; }
+
+    /// <summary>Real samples behind the Fréchet distance and the mode measures (the whole reference).</summary>
+    [JsonPropertyName("n_reference")] public int NReference { get; init; }
+
+    /// <summary>Equal-size real draws P/R/D/C are averaged over (0 = one comparison with the whole reference).</summary>
+    [JsonPropertyName("draws")] public int Draws { get; init; }
+
+    /// <summary>Sample sd of P/R/D/C over the draws (null with fewer than two draws).</summary>
+    [JsonPropertyName("prdc_draw_sd")] public PrdcResult? PrdcDrawSd { get; init; }
 
     /// <summary>Warnings (e.g. fewer samples than feature dimensions).</summary>
     [JsonPropertyName("warnings")] public IReadOnlyList<string> Warnings { get; init; } = [];
@@ -62,9 +71,14 @@ public sealed record SyntheticSetMetrics
         IReadOnlyList<int>? sourceIndex = null) =>
         Compute(extractor, new RealReference(extractor, real, k), fake, sourceIndex);
 
-    /// <summary>Computes every metric of <paramref name="fake"/> against a prepared real reference.</summary>
+    /// <summary>
+    /// Computes every metric of <paramref name="fake"/> against a prepared real reference. With <paramref name="draws"/>,
+    /// precision / recall / density / coverage are the means over equal-size draws of the reference (the fake set is
+    /// subsampled class-balanced to the draw size when it is larger); the Fréchet distance and the mode measures always
+    /// use the whole reference.
+    /// </summary>
     public static SyntheticSetMetrics Compute(IFeatureExtractor extractor, RealReference reference, LabeledImages fake,
-        IReadOnlyList<int>? sourceIndex = null, LabeledImages? sources = null)
+        IReadOnlyList<int>? sourceIndex = null, LabeledImages? sources = null, ReferenceDraws? draws = null)
     {
         var (ff, fl) = extractor.Run(fake);
         int d = reference.Features.Dimension, k = reference.K;
@@ -74,7 +88,9 @@ public sealed record SyntheticSetMetrics
             if (FrechetDistance.TooFewSamples(s))
                 warnings.Add($"{name} set has {s.Count} samples, fewer than the feature dimension {s.Dimension}: Fréchet distance is unreliable");
         var fakeSet = new FeatureSet(ff, d);
-        var prdc = PrdcResult.Compute(reference.Features, reference.Radii, fakeSet, k);
+        var (prdc, spread, nReal, nFake) = draws is null
+            ? (PrdcResult.Compute(reference.Features, reference.Radii, fakeSet, k), null, reference.Features.Count, fakeSet.Count)
+            : OverDraws(draws, fake, fakeSet, k);
         var modes = ModeConcentrationResult.Compute(reference.Features, reference.Images.Labels, fakeSet, fake.Labels);
         var pixel = sourceIndex is null ? null : PixelFidelityResult.Compute(fake, sources ?? reference.Images, sourceIndex);
         return new SyntheticSetMetrics
@@ -91,10 +107,39 @@ public sealed record SyntheticSetMetrics
             Psnr = pixel?.Psnr,
             Mse = pixel?.Mse,
             K = k,
-            NReal = reference.Images.Count,
-            NFake = fake.Count,
+            NReal = nReal,
+            NFake = nFake,
+            NReference = reference.Images.Count,
+            Draws = draws?.Draws.Count ?? 0,
+            PrdcDrawSd = spread,
             Warnings = warnings,
         };
+    }
+
+    private static (PrdcResult Mean, PrdcResult? Sd, int NReal, int NFake) OverDraws(ReferenceDraws draws, LabeledImages fake, FeatureSet fakeSet, int k)
+    {
+        var results = new List<PrdcResult>(draws.Draws.Count);
+        int nFake = 0;
+        for (int i = 0; i < draws.Draws.Count; i++)
+        {
+            var draw = draws.Draws[i];
+            var side = fakeSet;
+            if (fake.Count > draw.Indices.Length)
+                side = fakeSet.Subset(ClassBalancedSubset.Select(fake, draws.PerClass, ReferenceDraws.DrawSeed(draws.Seed, i)));
+            nFake = side.Count;
+            results.Add(PrdcResult.Compute(draw.Features, draw.Radii, side, k));
+        }
+        PrdcResult Pick(Func<IEnumerable<double>, double> f) => new(
+            f(results.Select(r => r.Precision)), f(results.Select(r => r.Recall)),
+            f(results.Select(r => r.Density)), f(results.Select(r => r.Coverage)));
+        var mean = Pick(xs => xs.Average());
+        PrdcResult? sd = results.Count < 2 ? null : Pick(xs =>
+        {
+            var v = xs.ToArray();
+            double m = v.Average();
+            return Math.Sqrt(v.Sum(x => (x - m) * (x - m)) / (v.Length - 1));
+        });
+        return (mean, sd, draws.Draws[0].Indices.Length, nFake);
     }
 }
 
@@ -114,8 +159,11 @@ public sealed class RealReference
         K = k;
         Features = new FeatureSet(rf, extractor.FeatureDim);
         Stats = GaussianStats.Of(rf, extractor.FeatureDim);
-        Radii = Features.KthNeighbourRadii(k);
+        _radii = new Lazy<float[]>(() => Features.KthNeighbourRadii(k));
     }
+
+    // The O(N²) part, needed only when P/R/D/C compare with the whole reference rather than with equal-size draws.
+    private readonly Lazy<float[]> _radii;
 
     /// <summary>The real images.</summary>
     public LabeledImages Images { get; }
@@ -130,5 +178,5 @@ public sealed class RealReference
     public GaussianStats Stats { get; }
 
     /// <summary>k-NN radii of the real features (self excluded).</summary>
-    public float[] Radii { get; }
+    public float[] Radii => _radii.Value;
 }

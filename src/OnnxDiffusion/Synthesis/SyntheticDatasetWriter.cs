@@ -75,21 +75,8 @@ public sealed class SyntheticDatasetWriter
         string path = Path.Combine(Root, ManifestName);
         if (!File.Exists(path))
             return;
-        foreach (var line in File.ReadLines(path))
+        foreach (var r in ManifestReader.Read(path, skipInvalid: true))
         {
-            if (line.Length == 0)
-                continue;
-            ManifestRecord? r;
-            try
-            {
-                r = JsonSerializer.Deserialize<ManifestRecord>(line);
-            }
-            catch (JsonException)
-            {
-                continue; // the manifest is rewritten atomically, but tolerate hand edits: redo that id
-            }
-            if (r is null)
-                continue;
             string png = Path.Combine(Root, r.File);
             if (File.Exists(png) && Sha256(File.ReadAllBytes(png)) == r.PngSha256)
                 _records[r.Id] = r;

@@ -11,6 +11,8 @@ namespace OnnxDiffusion.Cli.Tests.Commands;
 [Collection("console")]
 public class ReproduceCommandTests
 {
+    private static readonly Lazy<string> Splits = new(TinySplits);
+
     private static string TinySplits()
     {
         string root = Directory.CreateTempSubdirectory("tinysplits").FullName;
@@ -31,43 +33,82 @@ public class ReproduceCommandTests
 
     private static ExperimentPlan Plan => ExperimentPlan.ForProfile("quick") with
     {
-        PerClass = 4, Strengths = [0, 0.5, 1.0], Steps = 4, Seeds = 3, Metrics = false, TestLimit = null, Batch = 8, Guidance = 2,
+        PerClass = 4, Strengths = [0, 0.5], Steps = 4, Replicates = 3, Metrics = false, TestLimit = null, Batch = 8, Guidance = 2,
+    };
+
+    private static RunnerSettings Settings(string outDir, int classifierJobs = 0) => new()
+    {
+        ModelDirectory = TestData.TinyModel, DataDirectory = Splits.Value, FeaturesDirectory = "unused", OutDirectory = outDir, Device = DeviceKind.Cpu,
+        ClassifierJobs = classifierJobs,
     };
 
     [Fact]
-    public void RunsTheProtocolAndResumesFromTheCache()
+    public void RunsTheReplicatedProtocolAndResumesFromTheCache()
     {
-        string data = TinySplits(), outDir = TestData.NewDir("repro");
-        var settings = new RunnerSettings
-        {
-            ModelDirectory = TestData.TinyModel, DataDirectory = data, FeaturesDirectory = "unused", OutDirectory = outDir, Device = DeviceKind.Cpu,
-        };
-        Assert.Equal(0, ReproduceCommand.Execute(Plan, settings));
-        foreach (var f in new[] { "report.md", "results.json", "results.csv", "grid.png" })
+        string outDir = TestData.NewDir("repro");
+        Assert.Equal(0, ReproduceCommand.Execute(Plan, Settings(outDir)));
+        foreach (var f in new[] { "report.md", "results.json", "results.csv", "timings.json", "grid.png" })
             Assert.True(File.Exists(Path.Combine(outDir, f)), f);
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")));
         var rows = doc.RootElement.GetProperty("rows").EnumerateArray().ToArray();
-        // maxent × 3 seeds × (real + 3 synthetic + 3 real+synthetic)
+        // maxent × 3 replicates × (real + 2 × (synthetic, real+synthetic) + generated + real+generated)
         Assert.Equal(3 * 7, rows.Length);
-        Assert.Equal("quick", doc.RootElement.GetProperty("profile").GetString());
+        Assert.Equal([0, 1, 2], rows.Select(r => r.GetProperty("replicate").GetInt32()).Distinct().Order());
         Assert.All(rows, r => Assert.InRange(r.GetProperty("accuracy").GetDouble(), 0, 1));
-        var realRows = rows.Where(r => r.GetProperty("train_set").GetString() == "real").ToArray();
-        Assert.All(realRows, r => Assert.Equal(JsonValueKind.Null, r.GetProperty("strength").ValueKind));
-        Assert.Equal(3, Directory.GetDirectories(Path.Combine(outDir, "synthetic")).Length);
+        Assert.All(rows.Where(r => r.GetProperty("train_set").GetString() is "real" or "generated"),
+            r => Assert.Equal(JsonValueKind.Null, r.GetProperty("strength").ValueKind));
+        foreach (var r in new[] { "r0", "r1", "r2" })
+            Assert.Equal(3, Directory.GetDirectories(Path.Combine(outDir, "synthetic", r)).Length);
+        Assert.True(doc.RootElement.GetProperty("summary").GetProperty("differences").GetArrayLength() > 0);
 
-        // Strength 0 returns the real subset itself, so every seed scores exactly as on real data.
-        foreach (var real in realRows)
+        // Strength 0 returns the replicate's real subset itself, so it scores exactly as that replicate's real row.
+        double Acc(string set, double? s, int rep) => rows.Single(r => r.GetProperty("train_set").GetString() == set
+            && r.GetProperty("replicate").GetInt32() == rep
+            && (s is null ? r.GetProperty("strength").ValueKind == JsonValueKind.Null : r.GetProperty("strength").ValueKind != JsonValueKind.Null && r.GetProperty("strength").GetDouble() == s))
+            .GetProperty("accuracy").GetDouble();
+        foreach (int rep in new[] { 0, 1, 2 })
+            Assert.Equal(Acc("real", null, rep), Acc("synthetic", 0, rep));
+        // The replicates really are independent: their real subsets differ, and so do the sets made from them.
+        var subsets = Directory.GetDirectories(Path.Combine(outDir, "synthetic"), "s0.0-*", SearchOption.AllDirectories)
+            .Select(d => string.Join(",", TestData.ManifestLines(d).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("source_index").GetInt32())))
+            .ToList();
+        Assert.Equal(3, subsets.Distinct().Count());
+
+        // A rerun finds every stage cached, gives the same bytes and still reports what the stages first cost.
+        var before = File.ReadAllText(Path.Combine(outDir, "results.json"));
+        var firstCost = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "timings.json"))).RootElement.EnumerateArray()
+            .Single(t => t.GetProperty("stage").GetString() == "synthesis").GetProperty("compute_seconds").GetDouble();
+        Assert.Equal(0, ReproduceCommand.Execute(Plan, Settings(outDir)));
+        Assert.Equal(before, File.ReadAllText(Path.Combine(outDir, "results.json")));
+        var timing = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "timings.json"))).RootElement.EnumerateArray()
+            .Single(t => t.GetProperty("stage").GetString() == "synthesis");
+        Assert.Equal(firstCost, timing.GetProperty("compute_seconds").GetDouble());
+        Assert.True(timing.GetProperty("wall_seconds").GetDouble() < firstCost);
+    }
+
+    [Fact]
+    public void SamePlanTwiceFromScratchGivesIdenticalResultsWhateverTheClassifierJobs()
+    {
+        string Run(int classifierJobs)
         {
-            var twin = rows.Single(r => r.GetProperty("train_set").GetString() == "synthetic" && r.GetProperty("strength").GetDouble() == 0
-                                        && r.GetProperty("seed").GetInt32() == real.GetProperty("seed").GetInt32()
-                                        && r.GetProperty("classifier").GetString() == real.GetProperty("classifier").GetString());
-            Assert.Equal(real.GetProperty("accuracy").GetDouble(), twin.GetProperty("accuracy").GetDouble());
+            string outDir = TestData.NewDir("twice");
+            ReproduceCommand.Execute(Plan, Settings(outDir, classifierJobs));
+            return File.ReadAllText(Path.Combine(outDir, "results.json"));
         }
+        string sequential = Run(1);
+        Assert.Equal(sequential, Run(1));
+        Assert.Equal(sequential, Run(4));
+    }
 
-        // A rerun finds every stage cached and gives the same numbers.
-        var before = File.ReadAllText(Path.Combine(outDir, "results.csv"));
-        Assert.Equal(0, ReproduceCommand.Execute(Plan, settings));
-        Assert.Equal(before, File.ReadAllText(Path.Combine(outDir, "results.csv")));
+    [Fact]
+    public void OneReplicateWorksAndSaysItGivesNoInterval()
+    {
+        string outDir = TestData.NewDir("one");
+        Assert.Equal(0, ReproduceCommand.Execute(Plan with { Replicates = 1 }, Settings(outDir)));
+        string md = File.ReadAllText(Path.Combine(outDir, "report.md"));
+        Assert.Contains("one replicate: no spread or interval can be estimated", md);
+        Assert.Contains("inconclusive at R = 1", md);
+        Assert.DoesNotContain(" ± ", md);
     }
 
     [Fact]
@@ -79,26 +120,33 @@ public class ReproduceCommandTests
     }
 
     [Fact]
-    public void SamePlanTwiceFromScratchGivesIdenticalRowsWhateverTheClassifierJobs()
+    public void TheOldSeedsOptionAndKeyAreRefusedNamingReplicates()
     {
-        string data = TinySplits();
-        string Run(int classifierJobs)
-        {
-            string outDir = TestData.NewDir("twice");
-            ReproduceCommand.Execute(Plan, new RunnerSettings
-            {
-                ModelDirectory = TestData.TinyModel, DataDirectory = data, FeaturesDirectory = "unused", OutDirectory = outDir, Device = DeviceKind.Cpu,
-                ClassifierJobs = classifierJobs,
-            });
-            return File.ReadAllText(Path.Combine(outDir, "results.csv"));
-        }
-        string sequential = Run(1);
-        Assert.Equal(sequential, Run(1));
-        Assert.Equal(sequential, Run(4));
+        string outDir = TestData.NewDir("seeds");
+        var (rc, err) = TestData.RunCli("reproduce", "--seeds", "3", "--out", outDir);
+        Assert.Equal(CommandRunner.BadInput, rc);
+        Assert.Contains("--replicates", err);
+        string plan = Path.Combine(Directory.CreateTempSubdirectory("plan").FullName, "plan.json");
+        File.WriteAllText(plan, """{ "profile": "quick", "seeds": 3 }""");
+        (rc, err) = TestData.RunCli("reproduce", "--plan", plan, "--out", outDir);
+        Assert.Equal(CommandRunner.BadInput, rc);
+        Assert.Contains("'seeds' was replaced by 'replicates'", err);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.False(Directory.Exists(outDir));
     }
 
     [Fact]
-    public void QuickProfileOnTheEmbeddedDefault()
+    public void ReplicatesOptionOverridesTheProfileAndZeroIsRefusedBeforeAnythingRuns()
+    {
+        string outDir = TestData.NewDir("zero");
+        var (rc, err) = TestData.RunCli("reproduce", "--profile", "quick", "--replicates", "0", "--out", outDir);
+        Assert.Equal(CommandRunner.BadInput, rc);
+        Assert.Contains("replicates = 0", err);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public void QuickProfileOnTheEmbeddedDefaultHasTwoReplicatesAndEqualSizeMetrics()
     {
         string outDir = TestData.NewDir("quick");
         Assert.Equal(0, ReproduceCommand.Execute(ExperimentPlan.ForProfile("quick"), new RunnerSettings
@@ -109,12 +157,22 @@ public class ReproduceCommandTests
             OutDirectory = outDir,
             Device = DeviceKind.Cpu,
         }));
-        Assert.True(File.Exists(Path.Combine(outDir, "report.md")));
         using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(outDir, "results.json")));
-        // maxent × 3 seeds × (real + 3 strengths × (synthetic, real+synthetic))
-        Assert.Equal(21, doc.RootElement.GetProperty("rows").GetArrayLength());
-        Assert.Equal(3, doc.RootElement.GetProperty("metrics").GetArrayLength());
+        // maxent × 2 replicates × (real + 2 strengths × (synthetic, real+synthetic) + generated + real+generated)
+        Assert.Equal(14, doc.RootElement.GetProperty("rows").GetArrayLength());
+        var metrics = doc.RootElement.GetProperty("metrics").EnumerateArray().ToArray();
+        // 2 replicates × (real ceiling + 2 strengths + generated)
+        Assert.Equal(8, metrics.Length);
+        foreach (var real in metrics.Where(m => m.GetProperty("set").GetString() == "real"))
+        {
+            var m = real.GetProperty("metrics");
+            // Equal sizes: the real subset against draws of its own size reads as real data should.
+            Assert.Equal(m.GetProperty("n_real").GetInt32(), m.GetProperty("n_fake").GetInt32());
+            foreach (var name in new[] { "precision", "recall", "coverage" })
+                Assert.True(m.GetProperty(name).GetDouble() >= 0.9, $"{name} {m.GetProperty(name).GetDouble()}");
+        }
         var report = File.ReadAllText(Path.Combine(outDir, "report.md"));
         Assert.Contains("As measured here", report);
+        Assert.Contains("real (ceiling)", report);
     }
 }

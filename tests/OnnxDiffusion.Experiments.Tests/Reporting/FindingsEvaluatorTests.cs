@@ -1,6 +1,5 @@
 using OnnxDiffusion.Experiments.Reporting;
 using OnnxDiffusion.Experiments.Results;
-using OnnxDiffusion.Metrics;
 
 namespace OnnxDiffusion.Experiments.Tests.Reporting;
 
@@ -9,59 +8,101 @@ public class FindingsEvaluatorTests
     private static FindingVerdict[] Verdicts(ExperimentResults r) => FindingsEvaluator.Evaluate(r).Select(f => f.Verdict).ToArray();
 
     [Fact]
-    public void All_three_hold_when_the_results_show_them()
+    public void Effects_well_outside_the_replicate_noise_are_supported()
     {
-        var findings = FindingsEvaluator.Evaluate(TestResults.AllHold());
+        var findings = FindingsEvaluator.Evaluate(TestResults.AllSupported());
         Assert.Equal([1, 2, 3], findings.Select(f => f.Number));
-        Assert.All(findings, f => Assert.Equal(FindingVerdict.Held, f.Verdict));
-        Assert.Contains("at 4 of 4", findings[0].Summary);
-        Assert.Contains("4 of 4 signs", findings[1].Summary);
-        Assert.Contains("for 2 of 2 classifiers", findings[2].Summary);
-        // maxent: real 0.80, synthetic at s = 1 is 0.65: gap 0.15.
-        Assert.Contains("largest gap 0.1500", findings[0].Summary);
-        Assert.Contains(findings[1].Evidence, e => e.StartsWith("recall: 0.5000 at s = 0.5 → 0.3000 at s = 1") && e.Contains("ρ = -1.00"));
+        Assert.All(findings, f => Assert.Equal(FindingVerdict.Supported, f.Verdict));
+        Assert.All(findings, f => Assert.Equal("supported", f.VerdictText));
+        // Finding 1 is judged on the pre-specified generated set: Δ −0.15 exactly, the per-replicate offsets cancel.
+        Assert.Contains("maxent: generated − real −0.1500 [", findings[0].Summary);
+        // Finding 2 runs over the reconstructions; with one strength above 0 here, from the real subset.
+        Assert.Contains("coverage real → synthetic s = 0.5", findings[1].Summary);
+        Assert.Contains(findings[1].Evidence, e => e.Contains("generated set (pure noise, for comparison)"));
     }
 
     [Fact]
-    public void None_holds_when_the_results_contradict_them()
+    public void Effects_against_the_paper_are_contradicted()
     {
-        Assert.Equal([FindingVerdict.NotHeld, FindingVerdict.NotHeld, FindingVerdict.NotHeld], Verdicts(TestResults.NoneHold()));
+        Assert.Equal([FindingVerdict.Contradicted, FindingVerdict.Contradicted, FindingVerdict.Contradicted],
+            Verdicts(TestResults.AllContradicted()));
     }
 
     [Fact]
-    public void Mixed_when_classifiers_disagree_or_the_gain_is_within_seed_noise()
+    public void No_effect_is_inconclusive_at_that_R_with_the_replicates_a_test_would_need()
     {
-        var r = TestResults.Make(
-            real: _ => 0.80,
-            synthetic: (c, s) => s == 0 ? 0.80 : c == "maxent" ? 0.70 : 0.83,
-            realPlusSynthetic: (c, s) => s == 0 ? 0.80 : c == "maxent" ? 0.803 : 0.84,
-            metrics: s => new SyntheticSetMetrics { Recall = 0.7 - 0.2 * s, Coverage = 0.8 + 0.1 * s, OuterDecileShare = 0.1, CentroidDistanceRatio = 0.9 });
-        var f = FindingsEvaluator.Evaluate(r);
-        Assert.Equal([FindingVerdict.Mixed, FindingVerdict.Mixed, FindingVerdict.Mixed], f.Select(x => x.Verdict));
-        Assert.Contains(f[2].Evidence, e => e.StartsWith("maxent") && e.Contains("gain within the pooled sd"));
-        Assert.Contains(f[2].Evidence, e => e.StartsWith("lightgbm") && e.Contains("gain beyond the pooled sd"));
+        var findings = FindingsEvaluator.Evaluate(TestResults.NoEffect());
+        Assert.All(findings, f => Assert.Equal(FindingVerdict.Inconclusive, f.Verdict));
+        Assert.All(findings, f => Assert.Equal("inconclusive at R = 5", f.VerdictText));
+        // The built-in effect is exactly 0, so no number of replicates would detect it, and the report says so.
+        Assert.Contains("no effect observed", findings[0].Summary);
     }
 
     [Fact]
-    public void Seeds_that_change_nothing_give_no_spread_estimate_rather_than_a_clear_gain()
+    public void A_small_effect_is_inconclusive_and_names_the_replicates_a_paired_test_would_need()
     {
-        // Deterministic trainers: every seed gives the same accuracy, so the pooled sd is exactly 0.
-        var r = TestResults.AllHold();
-        r = r with { Rows = r.Rows.Select(x => x with { Accuracy = Math.Round(x.Accuracy - (x.Seed - TestResults.Seeds[1]) * 0.005, 9) }).ToList() }; // undo the per-seed jitter
-        var findings = FindingsEvaluator.Evaluate(r);
-        Assert.Equal(FindingVerdict.Held, findings[0].Verdict);          // direction alone decides finding 1
-        Assert.Contains("by more than the pooled sd at 0;", findings[0].Summary);
-        Assert.Equal(FindingVerdict.Mixed, findings[2].Verdict);          // a gain without any spread estimate is not "clear"
-        Assert.Contains(findings[2].Evidence, e => e.Contains("every seed gave the same result"));
+        // Δ = −0.003 against a paired sd of 0.004 · sd(pattern) = 0.00316 (95 % half-width 0.0039): d ≈ 0.95, about 11 replicates.
+        var r = TestResults.Make((_, set, _) => set == TrainSets.Generated ? -0.003 : 0, null);
+        var f = FindingsEvaluator.Evaluate(r)[0];
+        Assert.Equal(FindingVerdict.Inconclusive, f.Verdict);
+        var needed = System.Text.RegularExpressions.Regex.Match(f.Summary, "need ≈ (\\d+) replicates");
+        Assert.True(needed.Success, f.Summary);
+        Assert.InRange(int.Parse(needed.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 6, 30);
+    }
+
+    [Fact]
+    public void Classifiers_that_disagree_make_a_mixed_finding()
+    {
+        var r = TestResults.Make((c, set, _) => set == TrainSets.Generated ? (c == "maxent" ? -0.05 : 0.05) : 0, null);
+        var f = FindingsEvaluator.Evaluate(r)[0];
+        Assert.Equal(FindingVerdict.Mixed, f.Verdict);
+        Assert.Contains("maxent: generated − real −0.0500 [", f.Summary);
+        Assert.Contains("(supported)", f.Summary);
+        Assert.Contains("(contradicted)", f.Summary);
+    }
+
+    [Fact]
+    public void One_replicate_gives_no_interval_and_every_finding_is_inconclusive()
+    {
+        var f = FindingsEvaluator.Evaluate(TestResults.AllSupported(replicates: 1));
+        Assert.All(f, x => Assert.Equal(FindingVerdict.Inconclusive, x.Verdict));
+        Assert.All(f, x => Assert.Equal("inconclusive at R = 1", x.VerdictText));
+        Assert.Contains("one replicate gives no interval", f[0].Summary);
+    }
+
+    [Fact]
+    public void The_best_real_plus_synthetic_set_is_judged_on_a_selection_adjusted_interval()
+    {
+        // A gain whose plain 95 % interval just excludes 0 but whose Bonferroni interval over the two candidates does not.
+        // Paired sd 0.004·sd(pattern) = 0.00316; 95 %: ± 0.00393; 97.5 %: ± 0.00494.
+        var r = TestResults.Make((_, set, s) => set == TrainSets.RealPlusSynthetic && s > 0 ? 0.0045 : 0, null);
+        var f = FindingsEvaluator.Evaluate(r)[2];
+        Assert.Equal(FindingVerdict.Inconclusive, f.Verdict);
+        Assert.Contains("best of 2, real+synthetic s = 0.5 − real (chosen on the test set; 97.5 % Bonferroni interval)", f.Summary);
+        Assert.Contains(f.Evidence, e => e.Contains("excluding 0 at 1 of 2 sets"));
+    }
+
+    [Fact]
+    public void A_spread_of_zero_is_not_special_cased()
+    {
+        // Every replicate moves by exactly the same amount: sd 0, a zero-width interval at −0.05, which excludes 0.
+        var r = TestResults.AllSupported();
+        r = r with
+        {
+            Rows = r.Rows.Select(x => x.TrainSet == TrainSets.Generated
+                ? x with { Accuracy = r.Rows.Single(y => y.TrainSet == TrainSets.Real && y.Replicate == x.Replicate && y.Classifier == x.Classifier).Accuracy - 0.05 }
+                : x).ToList(),
+        };
+        var f = FindingsEvaluator.Evaluate(r)[0];
+        Assert.Equal(FindingVerdict.Supported, f.Verdict);
+        Assert.Contains("−0.0500 [−0.0500, −0.0500]", f.Summary);
     }
 
     [Fact]
     public void Missing_metrics_make_finding_two_no_data_and_leave_the_others_alone()
     {
-        var r = TestResults.AllHold() with { Metrics = [] };
-        var f = FindingsEvaluator.Evaluate(r);
-        Assert.Equal([FindingVerdict.Held, FindingVerdict.NoData, FindingVerdict.Held], f.Select(x => x.Verdict));
-        Assert.Contains("No distribution metrics", f[1].Summary);
+        var r = TestResults.AllSupported() with { Metrics = [] };
+        Assert.Equal([FindingVerdict.Supported, FindingVerdict.NoData, FindingVerdict.Supported], Verdicts(r));
     }
 
     [Fact]
@@ -76,29 +117,38 @@ public class FindingsEvaluatorTests
     public void Strength_zero_rows_do_not_count_as_synthetic_evidence()
     {
         // Only s = 0 rows besides real: the "synthetic" set is the real subset, so there is nothing to judge.
-        var r = TestResults.AllHold();
-        r = r with { Rows = r.Rows.Where(x => x.Strength is null or 0).ToList() };
+        var r = TestResults.AllSupported();
+        r = r with { Rows = r.Rows.Where(x => x.TrainSet == TrainSets.Real || x.Strength == 0).ToList() };
         var f = FindingsEvaluator.Evaluate(r);
         Assert.Equal(FindingVerdict.NoData, f[0].Verdict);
         Assert.Equal(FindingVerdict.NoData, f[2].Verdict);
     }
 
     [Fact]
-    public void A_single_reconstruction_strength_is_compared_with_the_real_subset_at_zero()
+    public void Without_a_generated_set_finding_one_uses_the_highest_strength()
     {
-        var r = TestResults.AllHold();
-        r = r with { Metrics = r.Metrics.Where(m => m.Strength != 0.5).ToList() };
-        var f = FindingsEvaluator.Evaluate(r)[1];
-        Assert.Equal(FindingVerdict.Held, f.Verdict);
-        Assert.Contains(f.Evidence, e => e.Contains("from the real subset"));
-        Assert.Contains("from s = 0 to s = 1", f.Summary);
+        var r = TestResults.AllSupported();
+        r = r with { Rows = r.Rows.Where(x => x.TrainSet is not (TrainSets.Generated or TrainSets.RealPlusGenerated)).ToList() };
+        var f = FindingsEvaluator.Evaluate(r)[0];
+        Assert.Equal(FindingVerdict.Supported, f.Verdict);
+        Assert.Contains("maxent: synthetic s = 0.5 − real −0.1000 [", f.Summary);
     }
 
     [Fact]
-    public void One_strength_of_metrics_is_not_a_trend()
+    public void A_single_reconstruction_strength_is_compared_with_the_real_subset()
     {
-        var r = TestResults.AllHold();
-        r = r with { Metrics = r.Metrics.Where(m => m.Strength == 0.5).ToList() };
+        var r = TestResults.AllSupported();
+        var f = FindingsEvaluator.Evaluate(r)[1];
+        Assert.Equal(FindingVerdict.Supported, f.Verdict);
+        Assert.Contains(f.Evidence, e => e.Contains("from the real subset"));
+        Assert.Contains("real → synthetic s = 0.5", f.Summary);
+    }
+
+    [Fact]
+    public void One_reconstruction_strength_without_the_real_ceiling_is_not_a_trend()
+    {
+        var r = TestResults.AllSupported();
+        r = r with { Metrics = r.Metrics.Where(m => m.Set != MetricSets.Real).ToList() };
         Assert.Equal(FindingVerdict.NoData, FindingsEvaluator.Evaluate(r)[1].Verdict);
     }
 }

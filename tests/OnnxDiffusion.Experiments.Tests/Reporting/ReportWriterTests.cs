@@ -20,7 +20,7 @@ public sealed class ReportWriterTests : IDisposable
     [Fact]
     public void Writes_every_file_and_leaves_no_partial_files()
     {
-        var written = ReportWriter.Write(_dir, TestResults.AllHold(), "grid.png");
+        var written = ReportWriter.Write(_dir, TestResults.AllSupported(), "grid.png");
         Assert.True(File.Exists(Path.Combine(_dir, "report.md")));
         Assert.True(File.Exists(Path.Combine(_dir, "results.json")));
         Assert.True(File.Exists(Path.Combine(_dir, "results.csv")));
@@ -33,7 +33,7 @@ public sealed class ReportWriterTests : IDisposable
     [Fact]
     public void Plots_are_800_by_500_pngs_with_something_drawn_on_them()
     {
-        var written = ReportWriter.Write(_dir, TestResults.AllHold(), null);
+        var written = ReportWriter.Write(_dir, TestResults.AllSupported(), null);
         foreach (var path in written.PlotPaths)
         {
             var bytes = File.ReadAllBytes(path);
@@ -58,81 +58,102 @@ public sealed class ReportWriterTests : IDisposable
     {
         var version = typeof(SKBitmap).Assembly.GetName().Version!;
         Assert.Equal((2, 88), (version.Major, version.Minor));
-        var written = ReportWriter.Write(_dir, TestResults.AllHold(), null);
+        var written = ReportWriter.Write(_dir, TestResults.AllSupported(), null);
         // ImageAnalytics breaks on SkiaSharp 3 (stack notes): reading a plot through it proves the two share one SkiaSharp.
         using var image = Microsoft.ML.Data.MLImage.CreateFromFile(written.PlotPaths[0]);
         Assert.Equal((800, 500), (image.Width, image.Height));
     }
 
     [Fact]
-    public void Results_json_round_trips()
+    public void Results_json_round_trips_and_carries_the_summaries_but_not_the_timings()
     {
-        var results = TestResults.AllHold();
-        ReportWriter.Write(_dir, results, null);
-        string text = File.ReadAllText(Path.Combine(_dir, "results.json"));
-        var back = ResultsJson.Read(Path.Combine(_dir, "results.json"));
-        Assert.Equal(ResultsJson.Serialize(results), ResultsJson.Serialize(back));
+        var results = TestResults.AllSupported();
+        var written = ReportWriter.Write(_dir, results, null);
+        string text = File.ReadAllText(written.JsonPath);
+        var back = ResultsJson.Read(written.JsonPath);
         Assert.Equal(results.Rows, back.Rows);
-        Assert.Equal(results.Timings, back.Timings);
-        Assert.Contains("\"train_set\": \"real+synthetic\"", text);
+        Assert.Equal(ResultsJson.Serialize(results with { Summary = ResultsSummary.Of(results) }), ResultsJson.Serialize(back));
+        Assert.Contains("\"train_set\": \"real+generated\"", text);
         Assert.Contains("\"outer_decile_share\"", text);
+        Assert.Contains("\"ci_low\"", text);
+        Assert.Contains("\"delta_accuracy\"", text);
+        Assert.DoesNotContain("wall_seconds", text);
+        Assert.Contains("\"wall_seconds\"", File.ReadAllText(written.TimingsPath));
+        Assert.Equal(5, back.Summary!.Replicates);
         // s = 0 has PSNR +∞ (the set is the real subset): it must survive the trip rather than break the writer.
-        Assert.True(double.IsPositiveInfinity(back.Metrics[0].Metrics.Psnr!.Value));
+        Assert.True(double.IsPositiveInfinity(back.Metrics.First(m => m.Strength == 0).Metrics.Psnr!.Value));
     }
 
     [Fact]
-    public void Csv_has_the_header_and_one_line_per_row_with_empty_strength_for_real()
+    public void Csv_has_the_header_and_one_line_per_replicate_row_with_empty_strength_for_real()
     {
-        var results = TestResults.AllHold();
+        var results = TestResults.AllSupported();
         ReportWriter.Write(_dir, results, null);
         var lines = File.ReadAllText(Path.Combine(_dir, "results.csv")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("train_set,strength,classifier,seed,accuracy,macro_f1,train_count", lines[0]);
-        // 2 classifiers × 3 seeds × (1 real + 3 synthetic + 3 real+synthetic)
-        Assert.Equal(42, results.Rows.Count);
+        Assert.Equal("replicate,train_set,strength,classifier,seed,accuracy,macro_f1,train_count", lines[0]);
+        // 5 replicates × 2 classifiers × (real + 2 × (synthetic, real+synthetic) + generated + real+generated)
+        Assert.Equal(70, results.Rows.Count);
         Assert.Equal(results.Rows.Count, lines.Length - 1);
-        Assert.StartsWith("real,,maxent,11,0.795,", lines[1]);
-        Assert.Contains(lines, l => l.StartsWith("synthetic,0.5,maxent,11,0.695"));
-        Assert.All(lines.Skip(1), l => Assert.Equal(7, l.Split(',').Length));
+        Assert.StartsWith("0,real,,maxent,0,0.78,", lines[1]);
+        Assert.Contains(lines, l => l.StartsWith("4,generated,,lightgbm,4,", StringComparison.Ordinal));
+        Assert.All(lines.Skip(1), l => Assert.Equal(8, l.Split(',').Length));
     }
 
     [Fact]
     public void Csv_quotes_fields_with_commas()
     {
         var csv = ResultsCsv.Format([new ResultRow { Classifier = "a,\"b\"", Accuracy = 0.5 }]);
-        Assert.Contains("real,,\"a,\"\"b\"\"\",0,0.5,0,0", csv);
+        Assert.Contains("0,real,,\"a,\"\"b\"\"\",0,0.5,0,0", csv);
     }
 
     [Fact]
     public void Markdown_has_the_tables_findings_timings_and_links_to_every_plot_and_the_grid()
     {
-        var written = ReportWriter.Write(_dir, TestResults.AllHold(), "grid.png");
+        var written = ReportWriter.Write(_dir, TestResults.AllSupported(), "grid.png");
         string md = File.ReadAllText(written.ReportPath);
         Assert.StartsWith("# ", md);
         Assert.Contains("## Setup", md);
         Assert.Contains("10 real training images per class × 10 classes", md);
-        Assert.Contains("| train set | strength | classifier | seeds | train images | accuracy | macro-F1 |", md);
-        Assert.Contains("| real | – | maxent | 3 | 100 | 0.8000 ± 0.0050 | 0.7800 ± 0.0050 |", md);
-        Assert.Contains("| synthetic | 0.5 | lightgbm | 3 | 100 | 0.7500 ± 0.0050 |", md);
-        Assert.Contains("| strength | start t | FD | precision | recall |", md);
-        Assert.Contains("| 1 | 999 | 45.00 | 0.9000 | 0.3000 |", md);
-        Assert.Contains("| 0 | – | 5.00 |", md);
+        Assert.Contains("R = 5, seeds derived from plan seed 0", md);
+        Assert.Contains("| train set | strength | train images | maxent | lightgbm |", md);
+        // offsets −0.02 … 0.02 around 0.80: sd 0.01581, 95 % t-interval ± 2.776445 · 0.01581 / √5 = ± 0.01963
+        Assert.Contains("| real | – | 100 | 0.8000 ± 0.0158 [0.7804, 0.8196] | 0.8500 ± 0.0158 [0.8304, 0.8696] |", md);
+        Assert.Contains("| train set | strength | Δ maxent | Δ lightgbm |", md);
+        Assert.Contains("| synthetic | 0 | +0.0000 [+0.0000, +0.0000] (same data as real: 0 by construction) |", md);
+        Assert.Contains("| generated | – | −0.1500 [", md);
+        Assert.Contains(" †", md);
+        Assert.Contains("| set | strength | start t | FD | precision | recall |", md);
+        Assert.Contains("| real (ceiling) | – | – | 5.00 ± ", md);
+        Assert.Contains("| generated | – | 999 | 45.00 ± ", md);
+        Assert.Contains("Spread over the 5 reference draws within a replicate (mean sd): precision 0.0100, recall 0.0200", md);
         foreach (var p in ExpectedPlots)
             Assert.Contains($"](plots/{p})", md);
         Assert.Contains("![Samples across strengths](grid.png)", md);
-        Assert.Contains("| reconstruct | 61.3 |", md);
-        Assert.Contains("| **total** | **77.2** |", md);
+        Assert.Contains("| synthesis | 61.3 | 0.5 |", md);
+        Assert.Contains("| **total** | **77.2** | **1.0** |", md);
         Assert.Contains("## Findings, as measured here", md);
-        Assert.Equal(3, md.Split("**As measured here: held.**").Length - 1);
+        Assert.Equal(3, md.Split("**As measured here: supported.**").Length - 1);
+    }
+
+    [Fact]
+    public void One_replicate_says_there_is_no_interval()
+    {
+        var written = ReportWriter.Write(_dir, TestResults.AllSupported(replicates: 1), null);
+        string md = File.ReadAllText(written.ReportPath);
+        Assert.Contains("one replicate: no spread or interval can be estimated", md);
+        Assert.Contains("| real | – | 100 | 0.7800 (R = 1) |", md);
+        Assert.Contains("(no interval at R = 1)", md);
+        Assert.Equal(3, md.Split("**As measured here: inconclusive at R = 1.**").Length - 1);
     }
 
     [Fact]
     public void Without_metrics_or_grid_the_report_says_so_and_draws_only_accuracy()
     {
-        var written = ReportWriter.Write(_dir, TestResults.AllHold() with { Metrics = [] }, null);
+        var written = ReportWriter.Write(_dir, TestResults.AllSupported() with { Metrics = [] }, null);
         Assert.Equal(["accuracy_maxent.png", "accuracy_lightgbm.png"], written.PlotPaths.Select(Path.GetFileName));
         string md = File.ReadAllText(written.ReportPath);
         Assert.Contains("No distribution metrics in this run.", md);
         Assert.Contains("No sample grid was written for this run.", md);
-        Assert.Contains("**As measured here: no data.** No distribution metrics in these results.", md);
+        Assert.Contains("**As measured here: no data.**", md);
     }
 }
