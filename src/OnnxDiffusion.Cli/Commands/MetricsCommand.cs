@@ -27,25 +27,37 @@ public static class MetricsCommand
             DefaultValueFactory = _ => "models/fashion-mnist-features",
         };
         var k = new Option<int>("--k") { Description = "k of the k-NN radii", DefaultValueFactory = _ => 5 };
+        var draws = new Option<int>("--draws")
+        {
+            Description = "precision / recall / density / coverage: mean over this many class-balanced draws of the real set of the fake set's size (0 = against the whole real set, which measures the size ratio as much as the data)",
+            DefaultValueFactory = _ => 5,
+        };
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
-        var cmd = new Command("metrics", "Distribution metrics of a synthetic dataset against a real one.") { real, realSplit, fake, fakeSplit, features, k, json };
+        var cmd = new Command("metrics", "Distribution metrics of a synthetic dataset against a real one.") { real, realSplit, fake, fakeSplit, features, k, draws, json };
         cmd.SetAction(p => CommandRunner.Run(() => Execute(
             CommonOptions.Resolve(p.GetValue(real)!), p.GetValue(realSplit)!, CommonOptions.Resolve(p.GetValue(fake)!), p.GetValue(fakeSplit)!,
-            ResolveFeatures(p.GetValue(features)!), p.GetValue(k), p.GetValue(json), Console.Out)));
+            ResolveFeatures(p.GetValue(features)!), p.GetValue(k), p.GetValue(json), Console.Out, p.GetValue(draws))));
         return cmd;
     }
 
     /// <summary>Computes and prints the metrics.</summary>
-    public static int Execute(string realDir, string realSplit, string fakeDir, string fakeSplit, string featuresDir, int k, bool json, TextWriter output)
+    public static int Execute(string realDir, string realSplit, string fakeDir, string fakeSplit, string featuresDir, int k, bool json, TextWriter output,
+        int draws = 5)
     {
         if (k < 1)
             throw new ConfigException($"--k {k}: expected an integer ≥ 1");
+        if (draws < 0)
+            throw new ConfigException($"--draws {draws}: expected 0 (the whole real set) or a positive count");
         using var extractor = FeatureExtractors.Open(featuresDir);
         int channels = FeatureExtractors.Channels(extractor) ?? ChannelsOf(fakeDir);
         var realSet = DatasetLoader.Load(realDir, realSplit, channels, FeatureExtractors.ClassNames(extractor));
         var fakeSet = DatasetLoader.Load(fakeDir, fakeSplit, channels, realSet.ClassNames);
         var (sources, note) = SourceIndices(fakeDir, fakeSet, realSplit, realSet.Count);
-        var result = SyntheticSetMetrics.Compute(extractor, realSet, fakeSet, k, sources);
+        var reference = new RealReference(extractor, realSet, k);
+        // Equal sizes: draws of as many real images per class as the fake set's smallest class has.
+        int perClass = Enumerable.Range(0, fakeSet.ClassNames.Count).Select(c => fakeSet.Labels.Count(l => l == c)).Where(n => n > 0).DefaultIfEmpty(1).Min();
+        var result = SyntheticSetMetrics.Compute(extractor, reference, fakeSet, sources, realSet,
+            draws == 0 ? null : ReferenceDraws.Create(reference, perClass, draws, 0));
         foreach (var w in result.Warnings.Append(note).Where(w => w is not null))
             Console.Error.WriteLine("warning: " + w);
         if (json)
@@ -54,8 +66,9 @@ public static class MetricsCommand
             return 0;
         }
         var inv = CultureInfo.InvariantCulture;
-        output.WriteLine($"real  {realDir} [{realSplit}] ({result.NReal} images)");
-        output.WriteLine($"fake  {fakeDir} ({result.NFake} images), features {featuresDir}, k = {k}");
+        output.WriteLine($"real  {realDir} [{realSplit}] ({result.NReference} images" +
+                         (result.Draws > 0 ? $"; P/R/D/C over {result.Draws} draws of {result.NReal})" : ")"));
+        output.WriteLine($"fake  {fakeDir} ({fakeSet.Count} images), features {featuresDir}, k = {k}");
         void Row(string name, double? v, string fmt = "F4") => output.WriteLine(v is double x ? $"  {name,-24} {x.ToString(fmt, inv)}" : $"  {name,-24} –");
         Row("fd", result.Fd, "F3");
         Row("precision", result.Precision);
@@ -93,9 +106,7 @@ public static class MetricsCommand
             return (null, null);
         if (recipe.Source.Split != realSplit || recipe.Source.SplitSize != realCount)
             return (null, $"psnr skipped: the fake set was reconstructed from the {recipe.Source.Split} split ({recipe.Source.SplitSize} images), --real-split is {realSplit} ({realCount})");
-        var byFile = File.ReadLines(manifest).Where(l => l.Length > 0)
-            .Select(l => JsonSerializer.Deserialize<ManifestRecord>(l)!)
-            .ToDictionary(r => r.File, r => r.SourceIndex);
+        var byFile = ManifestReader.Read(manifest).ToDictionary(r => r.File, r => r.SourceIndex);
         var indices = new int[fake.Count];
         for (int i = 0; i < fake.Count; i++)
         {

@@ -34,6 +34,14 @@ public class MetricsCommandTests
     }
 
     [Fact]
+    public void NegativeDrawsAreOneLine()
+    {
+        var (rc, err) = TestData.RunCli("metrics", "--fake", Path.Combine(TestData.Root, "data", "fashion-mnist"), "--draws", "-1");
+        Assert.Equal(CommandRunner.BadInput, rc);
+        Assert.Contains("--draws -1", err);
+    }
+
+    [Fact]
     public void ResNet18FeaturesOnSmallSetsWarnInsteadOfFailing()
     {
         string real = TestData.TinyImageFolder(perClass: 3), fake = TestData.TinyImageFolder(perClass: 2);
