@@ -47,7 +47,7 @@ public static class CompareMode
             MicroBatch = pipeline.Denoiser.MicroBatch,
         });
         bool guided = pipeline.Denoiser.Guided;
-        int[] timesteps = pipeline.Timesteps;
+        var timesteps = pipeline.Timesteps;
         int s = pipeline.Denoiser.SampleSize;
         void Sink(SynthesisItem item, ReadOnlySpan<float> image)
         {
@@ -56,7 +56,7 @@ public static class CompareMode
                 dst[i] = Data.LabeledImages.ToByte(image[i]);
         }
 
-        var timer = new InterleavedForward(bare, images, batch, guided, timesteps);
+        var timer = new InterleavedForward(bare, images, batch, guided, timesteps.Timesteps);
         // Warm-up: one step over the same items, so every batch shape has run once on both sides.
         timer.Enabled = false;
         pipeline.Synthesizer.Run(items, [timesteps[0]], 1.0, null, (ulong)seed, 0, Sink);
@@ -84,7 +84,7 @@ public static class CompareMode
             ["threads"] = threads,
             ["sessions"] = pipeline.Denoiser.SessionCount,
             ["micro_batch"] = pipeline.Denoiser.MicroBatch,
-            ["steps"] = timesteps.Length,
+            ["steps"] = timesteps.Count,
             ["guidance"] = guidance,
             ["evaluations"] = evaluations,
             ["seconds"] = pipelineSeconds,

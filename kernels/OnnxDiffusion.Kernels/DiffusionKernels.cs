@@ -10,7 +10,7 @@ namespace OnnxDiffusion.Kernels;
 public sealed class DiffusionKernels
 {
     private readonly KernelAccelerator _device;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<long>, StepCoefficients, NoiseKey, ChunkPlan> _step;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<long>, StepCoefficients, NoiseKey, ChunkPlan> _step;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<long>, NoiseKey, ChunkPlan> _addNoise;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<long>, NoiseKey, ChunkPlan> _normal;
     private readonly Action<Index1D, ArrayView<float>, float, ChunkPlan> _guidance;
@@ -20,7 +20,7 @@ public sealed class DiffusionKernels
     {
         _device = device;
         var acc = device.Accelerator;
-        _step = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<long>, StepCoefficients, NoiseKey, ChunkPlan>(StepKernel.Run);
+        _step = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<long>, StepCoefficients, NoiseKey, ChunkPlan>(StepKernel.Run);
         _addNoise = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<long>, NoiseKey, ChunkPlan>(AddNoiseKernel.Run);
         _normal = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<long>, NoiseKey, ChunkPlan>(NormalNoiseKernel.Run);
         _guidance = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float, ChunkPlan>(GuidanceKernel.Run);
@@ -31,11 +31,22 @@ public sealed class DiffusionKernels
 
     /// <summary>x ← one sampler update (see <see cref="StepCoefficients"/>) for a batch of samples of <paramref name="sampleSize"/> elements.</summary>
     public void Step(ArrayView<float> x, ArrayView<float> modelOut, ArrayView<long> sampleIds, int sampleSize,
+        in StepCoefficients coefficients, NoiseKey key) =>
+        Step(x, modelOut, default, sampleIds, sampleSize, coefficients, key);
+
+    /// <summary>
+    /// As <see cref="Step(ArrayView{float}, ArrayView{float}, ArrayView{long}, int, in StepCoefficients, NoiseKey)"/> with an
+    /// x̂0 history buffer of x's length (or an empty view for none): the previous x̂0 is read from it with weight
+    /// <see cref="StepCoefficients.PrevX0"/>, and this step's x̂0 is written back.
+    /// </summary>
+    public void Step(ArrayView<float> x, ArrayView<float> modelOut, ArrayView<float> x0History, ArrayView<long> sampleIds, int sampleSize,
         in StepCoefficients coefficients, NoiseKey key)
     {
+        if (x0History.Length != 0 && x0History.Length != x.Length)
+            throw new ArgumentException($"x̂0 history holds {x0History.Length} values: expected {x.Length} or none", nameof(x0History));
         var plan = _device.Plan(x.Length, sampleSize);
         if (plan.Threads > 0)
-            _step(plan.Threads, x, modelOut, sampleIds, coefficients, key, plan);
+            _step(plan.Threads, x, modelOut, x0History, sampleIds, coefficients, key, plan);
     }
 
     /// <summary>x ← √ᾱ_t x + √(1−ᾱ_t) z with t per sample, looked up in the two tables.</summary>

@@ -29,4 +29,10 @@ public struct StepCoefficients
 
     /// <summary>Standard deviation of the fresh noise; 0 means no noise is drawn.</summary>
     public float Sigma;
+
+    /// <summary>
+    /// Weight of the previous step's x̂0 (the history buffer) in x_prev; multistep solvers use it. 0 means the history is not
+    /// read, so a stale or uninitialised buffer cannot leak in.
+    /// </summary>
+    public float PrevX0;
 }

@@ -21,7 +21,10 @@ internal static class CommonOptions
 
     public static Option<int?> Steps() => new("--steps") { Description = "inference steps (default: the model card's)" };
 
-    public static Option<string> Sampler() => new("--sampler") { Description = "ddim | ddpm", DefaultValueFactory = _ => "ddim" };
+    public static Option<string> Sampler() => new("--sampler")
+    {
+        Description = string.Join(" | ", OnnxDiffusion.Sampling.Samplers.Names), DefaultValueFactory = _ => "ddim",
+    };
 
     public static Option<double> Eta() => new("--eta") { Description = "DDIM η in [0,1] (0 = deterministic)", DefaultValueFactory = _ => 0.0 };
 

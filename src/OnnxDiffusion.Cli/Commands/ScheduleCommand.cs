@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using OnnxDiffusion.Sampling;
 using OnnxDiffusion.Schedules;
 
 namespace OnnxDiffusion.Cli.Commands;
@@ -26,14 +27,15 @@ public static class ScheduleCommand
             DefaultValueFactory = _ => 1.0,
         };
         var json = new Option<bool>("--json") { Description = "print one JSON object instead of a table" };
-        var cmd = new Command("schedule", "Show the timesteps and ᾱ values a run would use.") { config, steps, strength, json };
+        var sampler = CommonOptions.Sampler();
+        var cmd = new Command("schedule", "Show the timesteps and ᾱ values a run would use.") { config, steps, strength, sampler, json };
         cmd.SetAction(parse => CommandRunner.Run(() =>
-            Execute(parse.GetValue(config)!, parse.GetValue(steps), parse.GetValue(strength), parse.GetValue(json), Console.Out)));
+            Execute(parse.GetValue(config)!, parse.GetValue(steps), parse.GetValue(strength), parse.GetValue(json), Console.Out, parse.GetValue(sampler)!)));
         return cmd;
     }
 
     /// <summary>Runs the command, writing to <paramref name="output"/>.</summary>
-    public static int Execute(string configPath, int steps, double strength, bool json, TextWriter output)
+    public static int Execute(string configPath, int steps, double strength, bool json, TextWriter output, string sampler = "ddim")
     {
         if (Directory.Exists(configPath))
             configPath = Path.Combine(configPath, "scheduler_config.json");
@@ -41,8 +43,7 @@ public static class ScheduleCommand
         foreach (var w in cfg.Warnings)
             Console.Error.WriteLine("warning: " + w);
         var schedule = new NoiseSchedule(cfg);
-        var all = Timesteps.For(cfg, steps);
-        var run = Timesteps.ForStrength(all, strength);
+        var run = Samplers.Create(sampler, cfg).Timesteps(schedule, steps).Tail(strength);
 
         if (json)
         {
@@ -52,9 +53,11 @@ public static class ScheduleCommand
                 num_train_timesteps = cfg.NumTrainTimesteps,
                 beta_schedule = SchedulerConfig.NameOf(cfg.BetaSchedule),
                 timestep_spacing = SchedulerConfig.NameOf(cfg.TimestepSpacing),
+                sampler,
                 steps,
                 strength,
-                timesteps = run,
+                timesteps = run.Timesteps,
+                sigmas = run.Sigmas,
                 alphas_cumprod = run.Select(t => schedule.AlphasCumprod[t]).ToArray(),
             };
             output.WriteLine(JsonSerializer.Serialize(doc));
@@ -66,15 +69,15 @@ public static class ScheduleCommand
         output.WriteLine($"schedule {SchedulerConfig.NameOf(cfg.BetaSchedule)}, T = {cfg.NumTrainTimesteps}, " +
                          $"spacing {SchedulerConfig.NameOf(cfg.TimestepSpacing)}, steps_offset {cfg.StepsOffset}, " +
                          $"prediction {SchedulerConfig.NameOf(cfg.PredictionType)}");
-        output.WriteLine($"steps    {steps} inference steps, strength {strength.ToString(inv)} → {run.Length} run");
+        output.WriteLine($"steps    {sampler}, {steps} inference steps, strength {strength.ToString(inv)} → {run.Count} run");
         output.WriteLine();
         output.WriteLine("  step      t  t_prev        alpha_bar   sqrt(alpha_bar)  sqrt(1-alpha_bar)");
-        for (int i = 0; i < run.Length; i++)
+        for (int i = 0; i < run.Count; i++)
         {
             int t = run[i];
             double a = schedule.AlphasCumprod[t];
             output.WriteLine(string.Format(inv, "{0,6} {1,6} {2,7} {3,16:E6} {4,17:F8} {5,18:F8}",
-                i, t, Timesteps.Previous(run, i), a, Math.Sqrt(a), Math.Sqrt(1 - a)));
+                i, t, run.Next(i), a, Math.Sqrt(a), Math.Sqrt(1 - a)));
         }
         return 0;
     }

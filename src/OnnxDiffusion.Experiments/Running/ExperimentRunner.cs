@@ -113,7 +113,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, RunnerSettings setting
                 Classes = m.ClassNames.Count,
                 TestCount = real.Test.Count,
                 Sampler = pipeline.Sampler.Name,
-                Steps = pipeline.Timesteps.Length,
+                Steps = pipeline.Timesteps.Count,
                 Guidance = pipeline.Settings.Guidance ?? 1,
                 Classifiers = plan.Classifiers,
                 Replicates = plan.Replicates,

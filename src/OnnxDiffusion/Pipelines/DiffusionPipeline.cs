@@ -53,7 +53,7 @@ public sealed class DiffusionPipeline : IDisposable
     private readonly DiffusionLoop _loop;
 
     private DiffusionPipeline(KernelAccelerator device, OnnxDenoiser denoiser, NoiseSchedule schedule, ISampler sampler,
-        DiffusionLoop loop, int[] timesteps, PipelineSettings settings)
+        DiffusionLoop loop, SamplingSchedule timesteps, PipelineSettings settings)
     {
         _device = device;
         Denoiser = denoiser;
@@ -77,8 +77,8 @@ public sealed class DiffusionPipeline : IDisposable
     /// <summary>The sampler.</summary>
     public ISampler Sampler { get; }
 
-    /// <summary>All inference timesteps for the chosen step count.</summary>
-    public int[] Timesteps { get; }
+    /// <summary>The sampler's whole inference schedule for the chosen step count (a reconstruction runs a tail of it).</summary>
+    public SamplingSchedule Timesteps { get; }
 
     /// <summary>The settings with defaults filled in.</summary>
     public PipelineSettings Settings { get; }
@@ -117,9 +117,9 @@ public sealed class DiffusionPipeline : IDisposable
             Steps = settings.Steps ?? manifest.DefaultSteps,
             Guidance = settings.Guidance ?? manifest.DefaultGuidanceScale,
         };
-        var sampler = Samplers.Create(filled.Sampler);
+        var sampler = Samplers.Create(filled.Sampler, config);
         var schedule = new NoiseSchedule(config);
-        var timesteps = Schedules.Timesteps.For(config, filled.Steps!.Value);
+        var timesteps = sampler.Timesteps(schedule, filled.Steps!.Value);
         if (filled.Eta is < 0 or > 1 || double.IsNaN(filled.Eta))
             throw new ConfigException($"--eta {filled.Eta}: expected a number in [0, 1]");
 
@@ -149,7 +149,7 @@ public sealed class DiffusionPipeline : IDisposable
 
     /// <summary>One line describing the run, e.g. "DDIM 25 steps, guidance 2, CPU ×2 sessions + ILGPU CPU".</summary>
     public string Describe() =>
-        $"{Sampler.Name.ToUpperInvariant()} {Timesteps.Length} steps, guidance {Settings.Guidance}, {Denoiser.Provider}" +
+        $"{Sampler.Name.ToUpperInvariant()} {Timesteps.Count} steps, guidance {Settings.Guidance}, {Denoiser.Provider}" +
         (Denoiser.SessionCount > 1 ? $" ×{Denoiser.SessionCount} sessions" : "") + $" + {_device.Description}";
 
     /// <inheritdoc />

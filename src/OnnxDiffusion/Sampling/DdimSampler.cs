@@ -25,6 +25,13 @@ public sealed class DdimSampler : ISampler
         tPrev >= 0 ? s.AlphasCumprod[tPrev] : (s.Config.SetAlphaToOne ? 1.0 : s.AlphasCumprod[0]);
 
     /// <inheritdoc />
+    public SamplingSchedule Timesteps(NoiseSchedule schedule, int steps) => Samplers.AlphaBarTimesteps(schedule, steps);
+
+    /// <inheritdoc />
+    public StepCoefficients Coefficients(NoiseSchedule schedule, SamplingSchedule run, int index, double eta) =>
+        Coefficients(schedule, run.Timesteps[index], run.Next(index), eta);
+
+    /// <summary>Coefficients of the update from t to t' (−1 after the last step).</summary>
     public StepCoefficients Coefficients(NoiseSchedule schedule, int t, int tPrev, double eta)
     {
         if (!(eta >= 0 && eta <= 1))

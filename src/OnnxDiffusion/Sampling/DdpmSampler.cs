@@ -26,6 +26,13 @@ public sealed class DdpmSampler : ISampler
     }
 
     /// <inheritdoc />
+    public SamplingSchedule Timesteps(NoiseSchedule schedule, int steps) => Samplers.AlphaBarTimesteps(schedule, steps);
+
+    /// <inheritdoc />
+    public StepCoefficients Coefficients(NoiseSchedule schedule, SamplingSchedule run, int index, double eta) =>
+        Coefficients(schedule, run.Timesteps[index], run.Next(index), eta);
+
+    /// <summary>Coefficients of the update from t to t' (−1 after the last step).</summary>
     public StepCoefficients Coefficients(NoiseSchedule schedule, int t, int tPrev, double eta)
     {
         var cfg = schedule.Config;

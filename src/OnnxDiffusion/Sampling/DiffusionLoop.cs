@@ -7,7 +7,7 @@ namespace OnnxDiffusion.Sampling;
 
 /// <summary>
 /// Runs reverse diffusion for one batch at a time: optional start noise → for each timestep, the model call
-/// and the sampler's fused kernel. Owns every buffer (sized once for <c>capacity</c> samples) so steps do
+/// and the sampler's fused kernel, which also keeps the one x̂0 history buffer (on the device) multistep samplers read. Owns every buffer (sized once for <c>capacity</c> samples) so steps do
 /// not allocate. Knows nothing of files or ONNX: the model is an <see cref="IDenoiser"/>.
 /// Noise for step t of sample id i is keyed by (seed, i, stream = t), so a sample's result does not depend
 /// on which batch or shard it ran in. On ILGPU's CPU accelerator the model reads x from, and writes its output
@@ -28,6 +28,7 @@ public sealed class DiffusionLoop : IDisposable
     private readonly long[] _idsHost;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _x;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _out;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> _x0History;
     private readonly MemoryBuffer1D<long, Stride1D.Dense> _ids;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _t;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _sqrtAbar;
@@ -53,6 +54,7 @@ public sealed class DiffusionLoop : IDisposable
         var acc = kernels.Device.Accelerator;
         _x = acc.Allocate1D<float>(n);
         _out = acc.Allocate1D<float>(n);
+        _x0History = acc.Allocate1D<float>(n);
         _xView = HostMemory<float>.Of(_x);
         _outView = HostMemory<float>.Of(_out);
         _xHost = _xView is null ? new float[n] : [];
@@ -81,21 +83,23 @@ public sealed class DiffusionLoop : IDisposable
         int n = b * _sampleSize;
         if (samples.Length != n)
             throw new ArgumentException($"sample buffer holds {samples.Length} values: expected {n}", nameof(samples));
-        var steps = job.Timesteps;
-        if (steps.Count == 0 && job.Start != StartFrom.Noise)
+        var run = job.Timesteps;
+        var steps = run.Timesteps;
+        if (steps.Length == 0 && job.Start != StartFrom.Noise)
             return; // strength 0: the image itself, bit for bit
 
         job.SampleIds.Span.CopyTo(_idsHost);
         var ids = _ids.View.SubView(0, b);
         var x = _x.View.SubView(0, n);
         var output = _out.View.SubView(0, n);
+        var history = _x0History.View.SubView(0, n);
         ids.CopyFromCPU(ref _idsHost[0], b);
 
         if (job.Start == StartFrom.Given)
         {
             Upload(samples, x);
         }
-        else if (job.Start == StartFrom.Noise || steps.Count == 0)
+        else if (job.Start == StartFrom.Noise || steps.Length == 0)
         {
             _kernels.FillNormal(x, ids, _sampleSize, new NoiseKey(job.Seed, NoiseKey.InitialStream));
         }
@@ -112,7 +116,7 @@ public sealed class DiffusionLoop : IDisposable
         var xMem = _xView?.Slice(0, n) ?? new Memory<float>(_xHost, 0, n);
         var outMem = _outView?.Slice(0, n) ?? new Memory<float>(_outHost, 0, n);
         var tMem = new Memory<long>(_tHost, 0, b);
-        for (int i = 0; i < steps.Count; i++)
+        for (int i = 0; i < steps.Length; i++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             int ti = steps[i];
@@ -123,9 +127,11 @@ public sealed class DiffusionLoop : IDisposable
             _denoiser.Predict(xMem, tMem, job.ClassLabels, outMem);
             if (_outView is null)
                 output.CopyFromCPU(ref _outHost[0], n);
-            var c = _sampler.Coefficients(_schedule, ti, Timesteps.Previous(steps, i), job.Eta);
-            _kernels.Step(x, output, ids, _sampleSize, c, new NoiseKey(job.Seed, (uint)ti));
-            progress?.Report(new DiffusionProgress(i + 1, steps.Count));
+            var c = _sampler.Coefficients(_schedule, run, i, job.Eta);
+            if (i == 0 && c.PrevX0 != 0f)
+                throw new InvalidOperationException($"sampler {_sampler.Name}: the first step of a run has no previous x̂0 to weigh");
+            _kernels.Step(x, output, history, ids, _sampleSize, c, new NoiseKey(job.Seed, (uint)ti));
+            progress?.Report(new DiffusionProgress(i + 1, steps.Length));
         }
         _kernels.Synchronize();
         if (_xView is { } view)
@@ -157,6 +163,7 @@ public sealed class DiffusionLoop : IDisposable
     {
         _x.Dispose();
         _out.Dispose();
+        _x0History.Dispose();
         _ids.Dispose();
         _t.Dispose();
         _sqrtAbar.Dispose();

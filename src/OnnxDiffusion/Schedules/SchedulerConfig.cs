@@ -108,6 +108,15 @@ public sealed record SchedulerConfig
     /// <summary>Dynamic thresholding; only false is supported.</summary>
     public bool Thresholding { get; init; }
 
+    /// <summary>The JSON object this config was read from (empty for a config built in code), for samplers with keys of their own.</summary>
+    public string SourceJson { get; init; } = "{}";
+
+    /// <summary>Where the config came from, for error messages.</summary>
+    public string Source { get; init; } = "scheduler_config.json";
+
+    /// <summary>Typed access to every key of the source JSON, with errors that name the file and key.</summary>
+    public ConfigKeys Keys() => new((JsonNode.Parse(SourceJson) as JsonObject) ?? new JsonObject(), Source);
+
     /// <summary>Keys that were present but not understood (ignored).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
 
@@ -142,7 +151,7 @@ public sealed record SchedulerConfig
             throw new ConfigException($"{source}: not valid JSON ({ex.Message})", ex);
         }
 
-        var reader = new KeyReader(obj, source);
+        var reader = new ConfigKeys(obj, source);
         var cfg = new SchedulerConfig();
         var warnings = new List<string>();
         foreach (var (key, _) in obj)
@@ -170,7 +179,7 @@ public sealed record SchedulerConfig
                     break;
             }
         }
-        cfg = cfg with { Warnings = warnings };
+        cfg = cfg with { Warnings = warnings, SourceJson = obj.ToJsonString(), Source = source };
         cfg.Validate(source);
         return cfg;
     }
@@ -268,61 +277,4 @@ public sealed record SchedulerConfig
 
     private static ConfigException Bad(string source, string key, double value, string expected) =>
         new($"{source}: key '{key}' = {Fmt(value)}: expected {expected}");
-
-    /// <summary>Typed access to one JSON object's keys, with errors that name the key.</summary>
-    private sealed class KeyReader(JsonObject obj, string source)
-    {
-        private ConfigException Wrong(string key, string expected) =>
-            new($"{source}: key '{key}' = {obj[key]?.ToJsonString() ?? "null"}: expected {expected}");
-
-        public string String(string key) =>
-            obj[key] is JsonValue v && v.TryGetValue(out string? s) ? s : throw Wrong(key, "a string");
-
-        public bool Bool(string key) =>
-            obj[key] is JsonValue v && v.TryGetValue(out bool b) ? b : throw Wrong(key, "true or false");
-
-        public double Double(string key)
-        {
-            if (obj[key] is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
-                return v.GetValue<double>();
-            throw Wrong(key, "a number");
-        }
-
-        public int Int(string key)
-        {
-            if (obj[key] is JsonValue v && v.GetValueKind() == JsonValueKind.Number)
-            {
-                double d = v.GetValue<double>();
-                if (d == Math.Floor(d) && d >= int.MinValue && d <= int.MaxValue)
-                    return (int)d;
-            }
-            throw Wrong(key, "an integer");
-        }
-
-        public T Enum<T>(string key, (string Name, T Value)[] table) where T : struct, System.Enum
-        {
-            string s = obj[key] is JsonValue v && v.TryGetValue(out string? str) ? str : throw Wrong(key, "a string");
-            foreach (var (name, value) in table)
-                if (name == s)
-                    return value;
-            throw Wrong(key, "one of " + string.Join(", ", table.Select(e => e.Name)));
-        }
-
-        public IReadOnlyList<double>? DoubleArrayOrNull(string key)
-        {
-            var node = obj[key];
-            if (node is null)
-                return null;
-            if (node is not JsonArray arr)
-                throw Wrong(key, "null or an array of numbers");
-            var list = new double[arr.Count];
-            for (int i = 0; i < arr.Count; i++)
-            {
-                if (arr[i] is not JsonValue v || v.GetValueKind() != JsonValueKind.Number)
-                    throw new ConfigException($"{source}: key '{key}' value [{i}] is not a number");
-                list[i] = v.GetValue<double>();
-            }
-            return list;
-        }
-    }
 }

@@ -21,7 +21,7 @@ public static class SynthesisRun
     public static SyntheticRunConfig Recipe(DiffusionPipeline p, string kind, int perClass, int total, double strength,
         SourceSpec? source, ShardSpec shard)
     {
-        var run = Timesteps.ForStrength(p.Timesteps, strength);
+        var run = p.Timesteps.Tail(strength).Timesteps;
         var m = p.Manifest;
         return new SyntheticRunConfig
         {
@@ -33,7 +33,7 @@ public static class SynthesisRun
             Total = total,
             Strength = strength,
             StartTimestep = run.Length > 0 ? run[0] : null,
-            Steps = p.Timesteps.Length,
+            Steps = p.Timesteps.Count,
             Sampler = p.Sampler.Name,
             Eta = p.Settings.Eta,
             Guidance = p.Settings.Guidance!.Value,

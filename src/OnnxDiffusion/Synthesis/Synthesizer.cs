@@ -24,18 +24,18 @@ public sealed class Synthesizer
     }
 
     /// <summary>
-    /// Runs all <paramref name="items"/>. With <paramref name="strength"/> = 1 every image starts from pure
-    /// noise; below 1, from its source image in <paramref name="sources"/>, forward-noised to the first of the
-    /// last ⌊N·s⌋ timesteps. <paramref name="sink"/> receives each image as C·H·W floats in [-1, 1];
+    /// Runs all <paramref name="items"/> over the sampler's schedule <paramref name="timesteps"/>. With
+    /// <paramref name="strength"/> = 1 every image starts from pure noise; below 1, from its source image in
+    /// <paramref name="sources"/>, forward-noised to the first of the last ⌊N·s⌋ steps. <paramref name="sink"/> receives each image as C·H·W floats in [-1, 1];
     /// <paramref name="batchDone"/> is called after each batch's images were handed over, with the running count;
     /// <paramref name="stepProgress"/>, when given, after each model call of the current batch (on the calling thread).
     /// </summary>
-    public void Run(IReadOnlyList<SynthesisItem> items, IReadOnlyList<int> timesteps, double strength, LabeledImages? sources,
+    public void Run(IReadOnlyList<SynthesisItem> items, SamplingSchedule timesteps, double strength, LabeledImages? sources,
         ulong seed, double eta, Action<SynthesisItem, ReadOnlySpan<float>> sink,
         Action<int>? batchDone = null, CancellationToken cancellationToken = default,
         IProgress<DiffusionProgress>? stepProgress = null)
     {
-        var run = Timesteps.ForStrength(timesteps, strength);
+        var run = timesteps.Tail(strength);
         bool fromNoise = strength >= 1.0;
         if (!fromNoise && sources is null)
             throw new ArgumentException("reconstruction (strength < 1) needs the source images", nameof(sources));

@@ -142,7 +142,7 @@ public class SamplerStepTests
         var (x, o, ids) = Inputs(17, 17);
         foreach (ISampler sampler in new ISampler[] { new DdimSampler(), new DdpmSampler() })
         {
-            var got = RunKernel(sampler.Coefficients(s, 20, -1, 0), x, o, ids, 17, 20);
+            var got = RunKernel(sampler.Coefficients(s, [20], 0, 0), x, o, ids, 17, 20);
             for (int i = 0; i < 17; i++)
             {
                 double x0 = Math.Clamp((x[i] - Math.Sqrt(1 - s.AlphasCumprod[20]) * o[i]) / Math.Sqrt(s.AlphasCumprod[20]), -1, 1);

@@ -49,7 +49,9 @@ public class SchedulerConfigTests
         };
         var back = SchedulerConfig.Parse(cfg.ToJson());
         Assert.Equal(cfg.TrainedBetas, back.TrainedBetas);
-        Assert.Equal(cfg with { TrainedBetas = null, Warnings = [] }, back with { TrainedBetas = null, Warnings = [] });
+        // The parsed config also keeps the JSON it came from (for samplers with keys of their own): provenance, not a value.
+        Assert.Equal(cfg with { TrainedBetas = null, Warnings = [] }, back with { TrainedBetas = null, Warnings = [], SourceJson = "{}" });
+        Assert.Equal(4, back.Keys().Int("num_train_timesteps"));
     }
 
     [Fact]
