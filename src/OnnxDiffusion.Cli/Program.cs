@@ -17,6 +17,13 @@ public static class Program
         root.Subcommands.Add(ReconstructCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(MetricsCommand.Create());
-        return root.Parse(args).Invoke();
+        var result = root.Parse(args);
+        // Parse errors keep the error contract too: one line, exit 2 (help, when asked for, still prints as usual).
+        if (result.Errors.Count > 0 && result.Action is System.CommandLine.Invocation.ParseErrorAction)
+        {
+            string command = result.CommandResult.Command == root ? "" : " " + result.CommandResult.Command.Name;
+            return CommandRunner.Fail($"{string.Join("; ", result.Errors.Select(e => e.Message.TrimEnd('.')))} (see onnxdiffusion{command} --help)");
+        }
+        return result.Invoke();
     }
 }

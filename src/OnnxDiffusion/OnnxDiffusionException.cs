@@ -22,3 +22,13 @@ public sealed class ConfigException : OnnxDiffusionException
     /// <summary>Creates the exception with the error that caused it.</summary>
     public ConfigException(string message, Exception inner) : base(message, inner) { }
 }
+
+/// <summary>An output file or folder cannot be written (not a folder, no permission, disk full …); the message names the path and the cause.</summary>
+public sealed class OutputException : OnnxDiffusionException
+{
+    /// <summary>Creates the exception.</summary>
+    public OutputException(string message) : base(message) { }
+
+    /// <summary>Creates the exception with the error that caused it.</summary>
+    public OutputException(string message, Exception inner) : base(message, inner) { }
+}

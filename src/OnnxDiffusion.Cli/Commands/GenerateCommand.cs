@@ -29,6 +29,7 @@ public static class GenerateCommand
         using var pipeline = DiffusionPipeline.Open(settings);
         SynthesisOptions.PrintNotices(pipeline);
         int classes = Math.Max(1, pipeline.Manifest.NumClasses);
+        ResourceLimits.CheckImageCount("--per-class", perClass, (long)perClass * classes);
         var items = new List<SynthesisItem>();
         for (int c = 0; c < classes; c++)
             for (int i = 0; i < perClass; i++)

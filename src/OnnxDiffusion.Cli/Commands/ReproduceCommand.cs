@@ -1,3 +1,4 @@
+using OnnxDiffusion.Data;
 using System.CommandLine;
 using System.Globalization;
 using OnnxDiffusion.Experiments.Plan;
@@ -55,7 +56,7 @@ public static class ReproduceCommand
     {
         var runner = new ExperimentRunner(plan, settings);
         runner.Validate();
-        Directory.CreateDirectory(settings.OutDirectory);
+        OutputFolder.Prepare(settings.OutDirectory);
         Experiments.Results.ExperimentResults? results = null;
         string grid = "";
         AnsiConsole.Progress()

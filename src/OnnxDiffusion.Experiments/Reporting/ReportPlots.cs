@@ -1,3 +1,4 @@
+using OnnxDiffusion.Data;
 using OnnxDiffusion.Experiments.Results;
 using OxyPlot;
 using OxyPlot.Annotations;
@@ -25,7 +26,7 @@ public static class ReportPlots
     /// </summary>
     public static IReadOnlyList<ReportPlot> WriteAll(string plotsDir, ExperimentResults results)
     {
-        Directory.CreateDirectory(plotsDir);
+        OutputFolder.Create(plotsDir);
         var written = new List<ReportPlot>();
         foreach (var (plot, model) in Build(results))
         {

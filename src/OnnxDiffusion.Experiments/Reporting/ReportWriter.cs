@@ -27,7 +27,7 @@ public static class ReportWriter
     public static WrittenReport Write(string outDir, ExperimentResults results, string? sampleGridRelativePath)
     {
         ArgumentNullException.ThrowIfNull(results);
-        Directory.CreateDirectory(outDir);
+        OutputFolder.Create(outDir);
         results = results with { Summary = ResultsSummary.Of(results) };
         string plotsDir = Path.Combine(outDir, PlotsFolder);
         var plots = ReportPlots.WriteAll(plotsDir, results);

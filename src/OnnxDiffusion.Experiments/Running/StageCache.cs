@@ -43,7 +43,7 @@ public sealed class StageCache(string root)
         var sw = Stopwatch.StartNew();
         var value = compute();
         double seconds = sw.Elapsed.TotalSeconds;
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        OutputFolder.Create(Path.GetDirectoryName(path)!);
         AtomicFile.WriteAllText(path, JsonSerializer.Serialize(new Entry<T>(seconds, value), Json));
         return new Cached<T>(value, seconds, false);
     }

@@ -42,7 +42,7 @@ public sealed class ImageFolderWriter
     {
         var png = PngEncoder.EncodeModelImage(image, _channels, _size, _size);
         string path = PathOf(label, id);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        OutputFolder.Create(Path.GetDirectoryName(path)!);
         AtomicFile.WriteAllBytes(path, png);
         var pixels = new byte[image.Length];
         int plane = _size * _size;
@@ -58,7 +58,7 @@ public sealed class ImageFolderWriter
         var blank = new byte[_size * _size * _channels];
         var (px, w, h) = ImageGrid.Tile(images.Select(i => i ?? blank).ToArray(), _size, _size, _channels, columns, scale: scale);
         string path = Path.Combine(_root, name);
-        Directory.CreateDirectory(_root);
+        OutputFolder.Create(_root);
         AtomicFile.WriteAllBytes(path, PngEncoder.Encode(px, w, h, _channels));
         return path;
     }

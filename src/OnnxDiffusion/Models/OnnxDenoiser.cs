@@ -80,6 +80,14 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         OnnxPath = Path.Combine(modelDirectory, Manifest.Onnx);
         if (!File.Exists(OnnxPath))
             throw new OnnxDiffusionException($"{OnnxPath}: ONNX file named by {manifestPath} not found");
+        if (Manifest.OnnxSha256 is { Length: > 0 } expected)
+        {
+            string actual = Synthesis.SyntheticDatasetWriter.Sha256(File.ReadAllBytes(OnnxPath));
+            if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
+                throw new OnnxDiffusionException(
+                    $"{manifestPath}: key 'onnx_sha256' = {expected} but {Manifest.Onnx} hashes to {actual}: the model file changed or the manifest is stale");
+            Sha256 = actual;
+        }
         if (Guided)
         {
             if (!Manifest.IsConditional || Manifest.NullClass is null)
@@ -105,6 +113,31 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
             ? [Manifest.Inputs.Sample, Manifest.Inputs.Timestep, Manifest.Inputs.ClassLabels!]
             : [Manifest.Inputs.Sample, Manifest.Inputs.Timestep];
         _outputNames = [Manifest.Output];
+        if (Manifest.IsConditional)
+            ProbeClassLabels(manifestPath);
+    }
+
+    /// <summary>sha256 of the .onnx file when model.json records one (it was verified at load), else null.</summary>
+    public string? Sha256 { get; }
+
+    // A label beyond the network's class embedding fails inside ONNX Runtime as a Gather error, in the middle of a run.
+    // One batch-1 forward with the highest label (and, when guided, the null class) finds that at load instead.
+    private void ProbeClassLabels(string manifestPath)
+    {
+        var sample = new float[SampleSize];
+        var output = new float[SampleSize];
+        try
+        {
+            Predict(sample, new long[] { 0 }, new long[] { Manifest.NumClasses - 1 }, output);
+        }
+        catch (OnnxRuntimeException ex)
+        {
+            Dispose();
+            string labels = Guided ? $"label {Manifest.NumClasses - 1} or the null class {Manifest.NullClass}" : $"label {Manifest.NumClasses - 1}";
+            throw new OnnxDiffusionException(
+                $"{manifestPath}: num_classes = {Manifest.NumClasses}" + (Guided ? $", null_class = {Manifest.NullClass}" : "") +
+                $": the network does not take {labels} ({ex.Message.ReplaceLineEndings(" ").Split(". ")[0]})", ex);
+        }
     }
 
     /// <summary>The model's manifest.</summary>
@@ -352,6 +385,8 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
             throw new OnnxDiffusionException($"--sessions {options.Sessions}: expected 0 (auto) or a positive count");
         if (options.MicroBatch < 0)
             throw new OnnxDiffusionException($"--micro-batch {options.MicroBatch}: expected 0 (auto) or a positive row count");
+        Pipelines.ResourceLimits.CheckPerCore("--threads", options.IntraOpThreads);
+        Pipelines.ResourceLimits.CheckPerCore("--sessions", options.Sessions);
     }
 
     /// <summary>
@@ -369,7 +404,9 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
             IntraOpNumThreads = options.IntraOpThreads > 0 ? options.IntraOpThreads : Environment.ProcessorCount,
             InterOpNumThreads = 1,
         };
-        so.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+        // Run failures reach the caller as exceptions (and become one line there); ONNX Runtime's own error log would print
+        // them a second time, in colour, on stderr.
+        so.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
         // Idle intra-op threads block instead of spinning. The U-Net's ops are long (ms) so the wake-up latency is
         // small, while spinning threads steal the cores that the sampler kernels and any co-tenant (a shared node,
         // a CPU-limited pod) need: forwards were ~25 % faster with it off on a shared 2-core machine

@@ -84,7 +84,7 @@ public sealed class DiffusionPipeline : IDisposable
     public PipelineSettings Settings { get; }
 
     /// <summary>sha256 of the U-Net's .onnx file (computed once, on first use).</summary>
-    public string ModelSha256 => _sha ??= Synthesis.SyntheticDatasetWriter.Sha256(File.ReadAllBytes(Denoiser.OnnxPath));
+    public string ModelSha256 => _sha ??= Denoiser.Sha256 ?? Synthesis.SyntheticDatasetWriter.Sha256(File.ReadAllBytes(Denoiser.OnnxPath));
 
     private string? _sha;
 
@@ -122,6 +122,10 @@ public sealed class DiffusionPipeline : IDisposable
         var timesteps = sampler.Timesteps(schedule, filled.Steps!.Value);
         if (filled.Eta is < 0 or > 1 || double.IsNaN(filled.Eta))
             throw new ConfigException($"--eta {filled.Eta}: expected a number in [0, 1]");
+        if (!(double.IsFinite(filled.Guidance!.Value) && filled.Guidance.Value >= 0))
+            throw new ConfigException($"--guidance {filled.Guidance.Value}: expected a finite number ≥ 0");
+        // x, model output, x̂0 history and their host copies, doubled for guidance's two halves.
+        ResourceLimits.CheckBuffers("--batch", filled.BatchSize, 8.0 * filled.BatchSize * manifest.Channels * manifest.ImageSize * manifest.ImageSize * sizeof(float));
 
         var device = KernelAccelerator.Create(filled.Device);
         OnnxDenoiser? denoiser = null;

@@ -68,7 +68,7 @@ public static class DatasetMerger
         foreach (var (r, dir) in records.Values)
         {
             string dst = Path.Combine(outDir, r.File);
-            Directory.CreateDirectory(Path.GetDirectoryName(dst)!);
+            OutputFolder.Create(Path.GetDirectoryName(dst)!);
             AtomicFile.WriteAllBytes(dst, File.ReadAllBytes(Path.Combine(dir, r.File)));
             sb.Append(JsonSerializer.Serialize(r)).Append('\n');
         }

@@ -13,7 +13,7 @@ public sealed record SynthesisSummary(int Written, int Skipped, double Seconds, 
 
 /// <summary>
 /// Runs generation or reconstruction into a synthetic dataset folder: builds the recipe, opens (or resumes)
-/// the writer, makes the images this shard owns that are not done yet, flushes the manifest after every batch.
+/// the writer, makes the images this shard owns that are not done yet, appends their manifest records after every batch.
 /// </summary>
 public static class SynthesisRun
 {
@@ -76,7 +76,7 @@ public static class SynthesisRun
             }, ct);
         writer.Flush();
         double seconds = sw.Elapsed.TotalSeconds;
-        if (writer.Records.Count == recipe.Total || shard.IsAll)
+        if (writer.Count == recipe.Total || shard.IsAll)
             writer.WriteGrid(Math.Min(10, recipe.PerClass));
         return new SynthesisSummary(todo.Count, skipped, seconds, p.Denoiser.ImageEvaluations - evalsBefore);
     }
