@@ -129,6 +129,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         try
         {
             Predict(sample, new long[] { 0 }, new long[] { Manifest.NumClasses - 1 }, output);
+            ImageEvaluations = 0; // the probe is not the caller's work
         }
         catch (OnnxRuntimeException ex)
         {
