@@ -48,11 +48,16 @@ public static class MetricsCommand
             throw new ConfigException($"--k {k}: expected an integer ≥ 1");
         if (draws < 0)
             throw new ConfigException($"--draws {draws}: expected 0 (the whole real set) or a positive count");
+        RefuseIncomplete(fakeDir);
         using var extractor = FeatureExtractors.Open(featuresDir);
         int channels = FeatureExtractors.Channels(extractor) ?? ChannelsOf(fakeDir);
         var realSet = DatasetLoader.Load(realDir, realSplit, channels, FeatureExtractors.ClassNames(extractor));
         var fakeSet = DatasetLoader.Load(fakeDir, fakeSplit, channels, realSet.ClassNames);
         var (sources, note) = SourceIndices(fakeDir, fakeSet, realSplit, realSet.Count);
+        // k-NN radii and a covariance need enough points on each side; say so rather than fail inside the maths.
+        foreach (var (name, set) in new[] { ("--real", realSet), ("--fake", fakeSet) })
+            if (set.Count <= k)
+                throw new DataFormatException($"{name} {set.Source}: {set.Count} images; k-NN metrics with --k {k} need at least {k + 1}");
         var reference = new RealReference(extractor, realSet, k);
         // Equal sizes: draws of as many real images per class as the fake set's smallest class has.
         int perClass = Enumerable.Range(0, fakeSet.ClassNames.Count).Select(c => fakeSet.Labels.Count(l => l == c)).Where(n => n > 0).DefaultIfEmpty(1).Min();
@@ -81,6 +86,19 @@ public static class MetricsCommand
         Row("psnr", result.Psnr, "F2");
         output.WriteLine("  percentile histogram    " + string.Join(" ", result.PercentileHistogram.Select(h => h.ToString("F2", inv))));
         return 0;
+    }
+
+    /// <summary>A synthetic set from an interrupted run would be measured as if it were whole: refuse it, as merge does.</summary>
+    private static void RefuseIncomplete(string fakeDir)
+    {
+        string config = Path.Combine(fakeDir, SyntheticDatasetWriter.ConfigName), manifest = Path.Combine(fakeDir, SyntheticDatasetWriter.ManifestName);
+        if (!File.Exists(config))
+            return;
+        var recipe = SyntheticRunConfig.Load(config);
+        int owned = recipe.Shard is null ? recipe.Total : Enumerable.Range(0, recipe.Total).Count(id => ShardSpec.Parse(recipe.Shard).Owns(id));
+        int have = File.Exists(manifest) ? ManifestReader.Read(manifest).Count() : 0;
+        if (have != owned)
+            throw new DataFormatException($"{fakeDir}: incomplete synthetic set ({have} of {owned} images); rerun the command that made it to resume");
     }
 
     /// <summary>'resnet18' stays a name; anything else is a path.</summary>

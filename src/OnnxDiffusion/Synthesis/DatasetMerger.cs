@@ -18,6 +18,8 @@ public static class DatasetMerger
     {
         if (shardDirs.Count == 0)
             throw new ConfigException("merge: no shard folders given");
+        if (File.Exists(outDir))
+            throw new OutputException($"--out {outDir}: is a file, expected a new or empty folder");
         var configs = shardDirs.Select(d => (Dir: d, Config: SyntheticRunConfig.Load(Path.Combine(d, SyntheticDatasetWriter.ConfigName)))).ToList();
         var first = configs[0];
         var shards = new Dictionary<int, string>();
@@ -38,42 +40,94 @@ public static class DatasetMerger
         if (missing.Length > 0)
             throw new ConfigException($"merge: shard(s) {string.Join(", ", missing.Select(i => $"{i}/{count}"))} missing");
 
-        var records = new SortedDictionary<long, (ManifestRecord Record, string Dir)>();
+        // Validate every shard in one streaming pass each: nothing per image is kept.
+        var ascending = new Dictionary<int, bool>();
         foreach (var (index, dir) in shards)
         {
             var spec = new ShardSpec(index, count);
-            foreach (var line in File.ReadLines(Path.Combine(dir, SyntheticDatasetWriter.ManifestName)).Where(l => l.Length > 0))
+            var seen = new System.Collections.BitArray(Math.Max(0, first.Config.Total));
+            long last = -1;
+            bool inOrder = true;
+            int have = 0;
+            foreach (var r in ManifestReader.Read(Path.Combine(dir, SyntheticDatasetWriter.ManifestName)))
             {
-                var r = JsonSerializer.Deserialize<ManifestRecord>(line)
-                        ?? throw new ConfigException($"{dir}/{SyntheticDatasetWriter.ManifestName}: empty record");
-                if (!spec.Owns(r.Id))
+                if (!spec.Owns(r.Id) || r.Id < 0 || r.Id >= seen.Length)
                     throw new ConfigException($"{dir}: id {r.Id} does not belong to shard {spec}");
-                if (!records.TryAdd(r.Id, (r, dir)))
-                    throw new ConfigException($"{dir}: id {r.Id} also present in {records[r.Id].Dir}");
+                if (seen[(int)r.Id])
+                    throw new ConfigException($"{dir}: id {r.Id} appears twice in its manifest");
+                seen[(int)r.Id] = true;
+                inOrder &= r.Id > last;
+                last = r.Id;
+                have++;
                 string png = Path.Combine(dir, r.File);
                 if (!File.Exists(png) || SyntheticDatasetWriter.Sha256(File.ReadAllBytes(png)) != r.PngSha256)
                     throw new ConfigException($"{png}: missing or does not match its manifest hash");
             }
             int owned = Enumerable.Range(0, first.Config.Total).Count(id => spec.Owns(id));
-            int have = records.Values.Count(v => v.Dir == dir);
             if (have != owned)
                 throw new ConfigException($"{dir}: shard {spec} is incomplete ({have} of {owned} images); rerun it to resume");
+            ascending[index] = inOrder;
         }
 
         if (Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any())
             throw new ConfigException($"{outDir}: merge output folder must be new or empty");
         var recipe = first.Config with { Shard = null };
         SyntheticDatasetWriter.Open(outDir, recipe); // creates the folder, its class folders and dataset.json
-        var sb = new StringBuilder();
-        foreach (var (r, dir) in records.Values)
+        string manifest = Path.Combine(outDir, SyntheticDatasetWriter.ManifestName);
+        string partial = manifest + AtomicFile.TempSuffix;
+        int merged = 0;
+        try
         {
-            string dst = Path.Combine(outDir, r.File);
-            OutputFolder.Create(Path.GetDirectoryName(dst)!);
-            AtomicFile.WriteAllBytes(dst, File.ReadAllBytes(Path.Combine(dir, r.File)));
-            sb.Append(JsonSerializer.Serialize(r)).Append('\n');
+            using (var output = new StreamWriter(partial, append: false, new UTF8Encoding(false)))
+            {
+                // Shards own ids ≡ i (mod n) and each manifest is in id order, so the union in id order is a k-way merge of streams.
+                foreach (var (r, dir) in MergeById(shards.ToDictionary(kv => kv.Value, kv =>
+                             ascending[kv.Key] ? ManifestReader.Read(Path.Combine(kv.Value, SyntheticDatasetWriter.ManifestName))
+                                 : ManifestReader.Read(Path.Combine(kv.Value, SyntheticDatasetWriter.ManifestName)).OrderBy(x => x.Id))))
+                {
+                    string dst = Path.Combine(outDir, r.File);
+                    OutputFolder.Create(Path.GetDirectoryName(dst)!);
+                    AtomicFile.WriteAllBytes(dst, File.ReadAllBytes(Path.Combine(dir, r.File)));
+                    output.Write(JsonSerializer.Serialize(r));
+                    output.Write('\n');
+                    merged++;
+                }
+            }
+            File.Move(partial, manifest, overwrite: true);
         }
-        AtomicFile.WriteAllText(Path.Combine(outDir, SyntheticDatasetWriter.ManifestName), sb.ToString());
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(partial);
+            throw AtomicFile.Failure(manifest, ex);
+        }
         SyntheticDatasetWriter.Open(outDir, recipe).WriteGrid(Math.Min(10, recipe.PerClass));
-        return records.Count;
+        return merged;
+    }
+
+    private static IEnumerable<(ManifestRecord Record, string Dir)> MergeById(Dictionary<string, IEnumerable<ManifestRecord>> streams)
+    {
+        var heads = new PriorityQueue<(IEnumerator<ManifestRecord> It, string Dir), long>();
+        var open = new List<IEnumerator<ManifestRecord>>();
+        try
+        {
+            foreach (var (dir, records) in streams)
+            {
+                var it = records.GetEnumerator();
+                open.Add(it);
+                if (it.MoveNext())
+                    heads.Enqueue((it, dir), it.Current.Id);
+            }
+            while (heads.TryDequeue(out var head, out _))
+            {
+                yield return (head.It.Current, head.Dir);
+                if (head.It.MoveNext())
+                    heads.Enqueue(head, head.It.Current.Id);
+            }
+        }
+        finally
+        {
+            foreach (var it in open)
+                it.Dispose();
+        }
     }
 }
