@@ -64,27 +64,28 @@ public class ReconstructCommandTests
                          "--steps", "50", "--batch", "4", "--seed", "3", "--device", "cpu"];
         Assert.Equal(0, TestData.RunCli([.. args, "--out", reference]).Code);
 
+        // Killed three times at different points (the last ones resume a folder that was itself resumed), then finished.
         string dll = typeof(Program).Assembly.Location;
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { dll }.Concat(args).Concat(["--out", interrupted]))
-            psi.ArgumentList.Add(a);
-        using (var child = Process.Start(psi)!)
+        string manifest = Path.Combine(interrupted, "manifest.jsonl");
+        int Lines() => File.Exists(manifest) ? File.ReadAllLines(manifest).Length : 0;
+        foreach (int killAt in new[] { 20, 130, 270 })
         {
+            var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (var a in new[] { dll }.Concat(args).Concat(["--out", interrupted]))
+                psi.ArgumentList.Add(a);
+            using var child = Process.Start(psi)!;
             child.OutputDataReceived += (_, _) => { };
             child.ErrorDataReceived += (_, _) => { };
             child.BeginOutputReadLine();
             child.BeginErrorReadLine();
             var sw = Stopwatch.StartNew();
-            string manifest = Path.Combine(interrupted, "manifest.jsonl");
-            while (sw.Elapsed < TimeSpan.FromSeconds(120) && !child.HasExited &&
-                   (!File.Exists(manifest) || File.ReadAllLines(manifest).Length < 40))
-                Thread.Sleep(10);
-            Assert.False(child.HasExited, "the child finished before it could be killed; make the run longer");
+            while (sw.Elapsed < TimeSpan.FromSeconds(120) && !child.HasExited && Lines() < killAt)
+                Thread.Sleep(5);
+            Assert.False(child.HasExited, $"the child finished before it could be killed at {killAt}; make the run longer");
             child.Kill(); // SIGKILL on Unix
             child.WaitForExit();
+            Assert.InRange(Lines(), killAt, 399);
         }
-        int before = File.ReadAllLines(Path.Combine(interrupted, "manifest.jsonl")).Length;
-        Assert.InRange(before, 40, 399);
 
         Assert.Equal(0, TestData.RunCli([.. args, "--out", interrupted]).Code);
         Assert.Equal(TestData.Pngs(reference), TestData.Pngs(interrupted));
