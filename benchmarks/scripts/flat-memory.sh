@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=${1:-$(mktemp -d)}
+mkdir -p "$root"
 dotnet build src/OnnxDiffusion.Cli -c Release -v q -nologo >/dev/null
 cli=src/OnnxDiffusion.Cli/bin/Release/net10.0/onnxdiffusion.dll
 
