@@ -5,6 +5,9 @@
 //   BenchCompare       OnnxDiffusion vs PyTorch eager on the same weights and DDIM loop, alternating rounds
 //                      (--compare-rounds=5 --compare-batch=64 --compare-threads=2 --compare-images=64); installs
 //                      Debian's python3-torch first when /usr/bin/python3 cannot import torch
+//   BenchQuality       quality at speed: DDIM vs DPM-Solver++(2M) at N = 5 … 50, FD and label fidelity against the real
+//                      test set, images/s, a table and an FD-vs-NFE plot in runs/quality (--quality-images=1000
+//                      --quality-steps=5,8,10,15,20,25,50 --quality-threads=2); tens of minutes on 2 cores
 //   Reproduce          the experiment on the embedded default (--profile=quick|default|full)
 //   ReproduceFull      the full-size experiment (GPU-sized)
 //   TrainDefaultModel  PyTorch recipe for models/fashion-mnist-ddpm and models/fashion-mnist-features (hours on CPU; not for CI)
@@ -17,6 +20,9 @@ var compareRounds = Argument("compare-rounds", 5);
 var compareBatch = Argument("compare-batch", 64);
 var compareThreads = Argument("compare-threads", 2);
 var compareImages = Argument("compare-images", 64);
+var qualityImages = Argument("quality-images", 1000);
+var qualitySteps = Argument("quality-steps", "5,8,10,15,20,25,50");
+var qualityThreads = Argument("quality-threads", 2);
 var solution = "./OnnxDiffusion.sln";
 var python = "/usr/bin/python3";
 
@@ -128,6 +134,18 @@ Task("BenchCompare")
                $"--images {compareImages} --steps 25 --guidance 2";
     if (StartProcess(python, args) != 0)
         throw new Exception($"python3 {args} failed");
+});
+
+Task("BenchQuality")
+    .Does(() =>
+{
+    // Built first and called as a dll, as BenchCompare does, so no build runs inside the timed generations.
+    DotNetBuild("./benchmarks/OnnxDiffusion.Benchmarks/OnnxDiffusion.Benchmarks.csproj",
+        new DotNetBuildSettings { Configuration = "Release" });
+    var dll = "./benchmarks/OnnxDiffusion.Benchmarks/bin/Release/net10.0/OnnxDiffusion.Benchmarks.dll";
+    var args = $"{dll} quality --images {qualityImages} --steps {qualitySteps} --threads {qualityThreads} --out runs/quality";
+    if (StartProcess("dotnet", args) != 0)
+        throw new Exception($"dotnet {args} failed");
 });
 
 Task("TrainDefaultModel")

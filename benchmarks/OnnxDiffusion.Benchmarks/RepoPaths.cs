@@ -14,6 +14,9 @@ public static class RepoPaths
     /// <summary>The embedded default diffusion model.</summary>
     public static string ModelDirectory => Path.Combine(RepoRoot, "models", "fashion-mnist-ddpm");
 
+    /// <summary>The embedded feature model (the metrics' judge).</summary>
+    public static string FeaturesDirectory => Path.Combine(RepoRoot, "models", "fashion-mnist-features");
+
     /// <summary>The embedded Fashion-MNIST IDX files.</summary>
     public static string DataDirectory => Path.Combine(RepoRoot, "data", "fashion-mnist");
 

@@ -28,7 +28,7 @@ public sealed record ExperimentPlan
     /// <summary>Inference steps N (a strength s runs the last ⌊N·s⌋).</summary>
     [JsonPropertyName("steps")] public int Steps { get; init; } = 20;
 
-    /// <summary>ddim or ddpm.</summary>
+    /// <summary>Sampler name, one of <see cref="OnnxDiffusion.Sampling.Samplers.Names"/> (ddim, ddpm, dpm++2m).</summary>
     [JsonPropertyName("sampler")] public string Sampler { get; init; } = "ddim";
 
     /// <summary>DDIM η.</summary>

@@ -15,7 +15,7 @@ public sealed record PipelineSettings
     /// <summary>Device for ONNX Runtime and the kernels.</summary>
     public DeviceKind Device { get; init; } = DeviceKind.Auto;
 
-    /// <summary>ddim or ddpm.</summary>
+    /// <summary>Sampler name, one of <see cref="Samplers.Names"/> (ddim, ddpm, dpm++2m).</summary>
     public string Sampler { get; init; } = "ddim";
 
     /// <summary>Inference steps; null = the model card's default.</summary>

@@ -8,7 +8,8 @@ namespace OnnxDiffusion.Sampling;
 /// <summary>
 /// Runs reverse diffusion for one batch at a time: optional start noise → for each timestep, the model call
 /// and the sampler's fused kernel, which also keeps the one x̂0 history buffer (on the device) multistep samplers read. Owns every buffer (sized once for <c>capacity</c> samples) so steps do
-/// not allocate. Knows nothing of files or ONNX: the model is an <see cref="IDenoiser"/>.
+/// not allocate. A reconstruction starts at the first step's noise level: ᾱ at its timestep, or the schedule's own σ
+/// (α = 1/√(σ²+1), s = σα) when the schedule carries σ. Knows nothing of files or ONNX: the model is an <see cref="IDenoiser"/>.
 /// Noise for step t of sample id i is keyed by (seed, i, stream = t), so a sample's result does not depend
 /// on which batch or shard it ran in. On ILGPU's CPU accelerator the model reads x from, and writes its output
 /// into, the kernels' own buffers (no copies per step); on a GPU both go through host staging arrays.
@@ -33,6 +34,8 @@ public sealed class DiffusionLoop : IDisposable
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _t;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _sqrtAbar;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _sqrtOneMinusAbar;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense> _startScale;
+    private readonly float[] _startScaleHost = new float[2];
     private readonly Memory<float>? _xView;
     private readonly Memory<float>? _outView;
 
@@ -63,6 +66,7 @@ public sealed class DiffusionLoop : IDisposable
         _t = acc.Allocate1D<int>(capacity);
         _sqrtAbar = acc.Allocate1D(schedule.SqrtAlphaBar);
         _sqrtOneMinusAbar = acc.Allocate1D(schedule.SqrtOneMinusAlphaBar);
+        _startScale = acc.Allocate1D<float>(2);
     }
 
     /// <summary>Largest batch this loop accepts.</summary>
@@ -106,11 +110,27 @@ public sealed class DiffusionLoop : IDisposable
         else
         {
             Upload(samples, x);
-            Array.Fill(_tIntHost, steps[0], 0, b);
             var t = _t.View.SubView(0, b);
-            t.CopyFromCPU(ref _tIntHost[0], b);
-            _kernels.AddNoise(x, t, _sqrtAbar.View, _sqrtOneMinusAbar.View, ids, _sampleSize,
-                new NoiseKey(job.Seed, NoiseKey.InitialStream));
+            if (run.Sigmas is { } sigmas)
+            {
+                // Karras and Lu σ lie between the integer timesteps' levels, so ᾱ at the first timestep would start the
+                // run at the wrong noise level: noise to the schedule's own σ through a one-entry pair of tables.
+                double alpha = 1 / Math.Sqrt(sigmas[0] * sigmas[0] + 1);
+                _startScaleHost[0] = (float)alpha;
+                _startScaleHost[1] = (float)(sigmas[0] * alpha);
+                _startScale.View.CopyFromCPU(ref _startScaleHost[0], 2);
+                Array.Fill(_tIntHost, 0, 0, b);
+                t.CopyFromCPU(ref _tIntHost[0], b);
+                _kernels.AddNoise(x, t, _startScale.View.SubView(0, 1), _startScale.View.SubView(1, 1), ids, _sampleSize,
+                    new NoiseKey(job.Seed, NoiseKey.InitialStream));
+            }
+            else
+            {
+                Array.Fill(_tIntHost, steps[0], 0, b);
+                t.CopyFromCPU(ref _tIntHost[0], b);
+                _kernels.AddNoise(x, t, _sqrtAbar.View, _sqrtOneMinusAbar.View, ids, _sampleSize,
+                    new NoiseKey(job.Seed, NoiseKey.InitialStream));
+            }
         }
 
         var xMem = _xView?.Slice(0, n) ?? new Memory<float>(_xHost, 0, n);
@@ -168,5 +188,6 @@ public sealed class DiffusionLoop : IDisposable
         _t.Dispose();
         _sqrtAbar.Dispose();
         _sqrtOneMinusAbar.Dispose();
+        _startScale.Dispose();
     }
 }

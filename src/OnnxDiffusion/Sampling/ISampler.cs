@@ -29,14 +29,15 @@ public interface ISampler
 public static class Samplers
 {
     /// <summary>Names accepted by <see cref="Create"/>.</summary>
-    public static readonly string[] Names = ["ddim", "ddpm"];
+    public static readonly string[] Names = ["ddim", "ddpm", "dpm++2m"];
 
-    /// <summary>Creates a sampler by name, reading any keys of its own from <paramref name="config"/>.</summary>
+    /// <summary>Creates a sampler by name, reading any keys of its own from <paramref name="config"/> (its defaults without one).</summary>
     /// <exception cref="ConfigException">Unknown name, or a key of the sampler's with a value it does not take.</exception>
     public static ISampler Create(string name, SchedulerConfig? config = null) => name.Trim().ToLowerInvariant() switch
     {
         "ddim" => new DdimSampler(),
         "ddpm" => new DdpmSampler(),
+        "dpm++2m" => new DpmSolverMultistepSampler(config ?? new SchedulerConfig()),
         _ => throw new ConfigException($"sampler '{name}': expected one of {string.Join(", ", Names)}"),
     };
 

@@ -43,6 +43,19 @@ public class GenerateCommandTests
             Assert.Equal(File.ReadAllBytes(f), File.ReadAllBytes(Path.Combine(b, Path.GetRelativePath(a, f))));
     }
 
+    [Fact]
+    public void DpmSamplerRunsAndIsRecorded()
+    {
+        string dir = TestData.NewDir("gen-dpm");
+        var (rc, err) = TestData.RunCli("generate", "--model", TestData.TinyModel, "--per-class", "1", "--steps", "4",
+            "--device", "cpu", "--sampler", "dpm++2m", "--out", dir);
+        Assert.True(rc == 0, err);
+        var rows = Synthesis.ManifestReader.Read(Path.Combine(dir, Synthesis.SyntheticDatasetWriter.ManifestName)).ToList();
+        Assert.Equal(10, rows.Count);
+        Assert.All(rows, r => Assert.Equal("dpm++2m", r.Sampler));
+        Assert.Equal("dpm++2m", Synthesis.SyntheticRunConfig.Load(Path.Combine(dir, Synthesis.SyntheticDatasetWriter.ConfigName)).Sampler);
+    }
+
     [Theory]
     [InlineData("--threads", "-1")]
     [InlineData("--sessions", "-2")]
