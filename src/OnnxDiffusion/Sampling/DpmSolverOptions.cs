@@ -109,8 +109,7 @@ public sealed record DpmSolverOptions
         // JSON has no −∞, the default; .NET spells it "-Infinity" as a string.
         if (keys.Has("lambda_min_clipped") && !NamedNegativeInfinity(keys))
             throw keys.Wrong("lambda_min_clipped", "absent or \"-Infinity\" (clipping λ is not implemented)");
-        if (keys.Has("variance_type") && keys.String("variance_type") is "learned" or "learned_range")
-            throw keys.Wrong("variance_type", "not learned or learned_range (a model that predicts its variance is not supported)");
+        // variance_type learned / learned_range never gets here: SchedulerConfig accepts only fixed_small and fixed_large.
         if (Flag(keys, "rescale_betas_zero_snr"))
             throw keys.Wrong("rescale_betas_zero_snr", "false (zero-terminal-SNR rescaling is not implemented)");
 

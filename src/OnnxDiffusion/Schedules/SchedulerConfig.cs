@@ -64,6 +64,9 @@ public sealed record SchedulerConfig
     {
         "_diffusers_version", "dynamic_thresholding_ratio", "sample_max_value", "rescale_betas_zero_snr",
         "skip_prk_steps", "timestep_type", "variance_type_log",
+        // DPM-Solver's keys: the dpm++2m sampler reads them from the source JSON; the other samplers have no use for them.
+        "solver_order", "algorithm_type", "solver_type", "lower_order_final", "euler_at_final", "final_sigmas_type",
+        "use_karras_sigmas", "use_lu_lambdas", "use_exponential_sigmas", "use_beta_sigmas", "lambda_min_clipped",
     };
 
     /// <summary>diffusers' <c>_class_name</c> (informational).</summary>
@@ -145,6 +148,12 @@ public sealed record SchedulerConfig
         {
             obj = JsonNode.Parse(json) as JsonObject
                   ?? throw new ConfigException($"{source}: expected a JSON object at the top level");
+            _ = obj.Count; // JsonObject fills itself lazily; a duplicate key must fail here, not later
+        }
+        catch (ArgumentException ex)
+        {
+            // System.Text.Json reports a key given twice as an ArgumentException.
+            throw new ConfigException($"{source}: not valid JSON ({ex.Message.ReplaceLineEndings(" ")})", ex);
         }
         catch (JsonException ex)
         {
@@ -165,7 +174,8 @@ public sealed record SchedulerConfig
                 case "beta_end": cfg = cfg with { BetaEnd = reader.Double(key) }; break;
                 case "beta_schedule": cfg = cfg with { BetaSchedule = reader.Enum(key, BetaSchedules) }; break;
                 case "trained_betas": cfg = cfg with { TrainedBetas = reader.DoubleArrayOrNull(key) }; break;
-                case "variance_type": cfg = cfg with { VarianceType = reader.Enum(key, VarianceTypes) }; break;
+                // diffusers writes null for "the scheduler's default" (DPM-Solver configs do)
+                case "variance_type": cfg = obj[key] is null ? cfg : cfg with { VarianceType = reader.Enum(key, VarianceTypes) }; break;
                 case "clip_sample": cfg = cfg with { ClipSample = reader.Bool(key) }; break;
                 case "clip_sample_range": cfg = cfg with { ClipSampleRange = reader.Double(key) }; break;
                 case "set_alpha_to_one": cfg = cfg with { SetAlphaToOne = reader.Bool(key) }; break;

@@ -88,7 +88,7 @@ public static class DatasetMerger
                     string dst = Path.Combine(outDir, r.File);
                     OutputFolder.Create(Path.GetDirectoryName(dst)!);
                     AtomicFile.WriteAllBytes(dst, File.ReadAllBytes(Path.Combine(dir, r.File)));
-                    output.Write(JsonSerializer.Serialize(r));
+                    output.Write(r.ToJsonLine());
                     output.Write('\n');
                     merged++;
                 }

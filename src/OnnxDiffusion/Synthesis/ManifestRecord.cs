@@ -46,4 +46,13 @@ public sealed record ManifestRecord
 
     /// <summary>sha256 of the PNG file, so a resumed or merged set can be verified.</summary>
     [JsonPropertyName("png_sha256")] public string PngSha256 { get; init; } = "";
+
+    // Relaxed escaping keeps names such as "dpm++2m" readable (and greppable) in the file; the text stays valid JSON.
+    private static readonly System.Text.Json.JsonSerializerOptions LineOptions = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>The record as one manifest line (without the newline).</summary>
+    public string ToJsonLine() => System.Text.Json.JsonSerializer.Serialize(this, LineOptions);
 }

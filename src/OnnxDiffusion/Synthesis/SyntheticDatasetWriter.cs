@@ -177,7 +177,7 @@ public sealed class SyntheticDatasetWriter
         }
         var sb = new StringBuilder();
         foreach (var r in _pending.OrderBy(r => r.Id))
-            sb.Append(JsonSerializer.Serialize(r)).Append('\n');
+            sb.Append(r.ToJsonLine()).Append('\n');
         long before = File.Exists(ManifestPath) ? new FileInfo(ManifestPath).Length : 0;
         try
         {

@@ -40,6 +40,22 @@ public class SchedulerConfigTests
     }
 
     [Fact]
+    public void NullVarianceTypeIsTheDefaultAsDiffusersWritesIt() =>
+        Assert.Equal(VarianceType.FixedSmall, SchedulerConfig.Parse("""{"variance_type": null, "solver_order": 2}""").VarianceType);
+
+    [Fact]
+    public void DpmSolverKeysAreNotReportedAsUnknown() =>
+        Assert.Empty(SchedulerConfig.Parse("""{"solver_order": 2, "algorithm_type": "dpmsolver++", "use_karras_sigmas": false}""").Warnings);
+
+    [Fact]
+    public void AKeyGivenTwiceIsOneLineNamingIt()
+    {
+        var ex = Assert.Throws<ConfigException>(() => SchedulerConfig.Parse("""{"beta_start": 0.0001, "beta_start": 0.001}""", "s.json"));
+        Assert.StartsWith("s.json: not valid JSON", ex.Message);
+        Assert.Contains("beta_start", ex.Message);
+    }
+
+    [Fact]
     public void RoundTripsThroughJson()
     {
         var cfg = new SchedulerConfig
