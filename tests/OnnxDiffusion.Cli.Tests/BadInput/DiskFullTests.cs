@@ -55,4 +55,27 @@ public class DiskFullTests
             Sh($"umount '{mount}'");
         }
     }
+
+    [Fact]
+    public void AReadOnlyMountIsOneLineBeforeAnyWork()
+    {
+        if (Environment.UserName != "root")
+            return;
+        string mount = Directory.CreateTempSubdirectory("readonly").FullName;
+        Assert.True(Sh($"mount -t tmpfs -o size=64k,ro tmpfs '{mount}'"), "root could not mount a read-only tmpfs");
+        try
+        {
+            var (code, err) = TestData.RunCli("generate", "--model", TestData.TinyModel, "--per-class", "1", "--steps", "2", "--device", "cpu",
+                "--out", Path.Combine(mount, "out"));
+            var lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => !l.StartsWith("notice:", StringComparison.Ordinal)).ToList();
+            Assert.Equal(2, code);
+            Assert.Single(lines);
+            Assert.Contains($"--out {Path.Combine(mount, "out")}: cannot create folder", lines[0]);
+            Assert.Empty(Directory.GetFileSystemEntries(mount));
+        }
+        finally
+        {
+            Sh($"umount '{mount}'");
+        }
+    }
 }
