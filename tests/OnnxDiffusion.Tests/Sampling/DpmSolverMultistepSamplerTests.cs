@@ -120,7 +120,7 @@ public class DpmSolverMultistepSamplerTests(ITestOutputHelper output) : SamplerC
         var x = Loop(Golden, r => r.Tail(0.5), run =>
         {
             var sample = GoldenLoopTests.DeterministicSample();
-            var noise = ReversedSample();
+            var noise = GoldenLoopTests.DeterministicSample(reversed: true);
             double sigma = run.Sigmas![0], alpha = 1 / Math.Sqrt(sigma * sigma + 1);
             return sample.Select((v, i) => (float)(alpha * v + sigma * alpha * noise[i])).ToArray();
         });
@@ -137,18 +137,6 @@ public class DpmSolverMultistepSamplerTests(ITestOutputHelper output) : SamplerC
         var run = Create(schedule.Config).Timesteps(schedule, 10).Tail(0.5);
         Assert.Equal([500, 400, 300, 200, 100], run.Timesteps);
         Assert.Equal(10, run.FullCount);
-    }
-
-    /// <summary>The dummy sample built from 767 … 0 instead of 0 … 767, in the same (C, H, W, B) → (B, C, H, W) layout.</summary>
-    private static float[] ReversedSample()
-    {
-        var x = new float[4 * 3 * 8 * 8];
-        for (int b = 0; b < 4; b++)
-            for (int c = 0; c < 3; c++)
-                for (int h = 0; h < 8; h++)
-                    for (int w = 0; w < 8; w++)
-                        x[((b * 3 + c) * 8 + h) * 8 + w] = (767 - (((c * 8 + h) * 8 + w) * 4 + b)) / 768f;
-        return x;
     }
 
     [Theory]

@@ -28,15 +28,21 @@ public class GoldenLoopTests
     public void DdpmVarianceMatchesDiffusers(int t, double expected) =>
         Assert.InRange(DdpmSampler.Variance(Default, t, t - 1), expected - 1e-5, expected + 1e-5);
 
-    /// <summary>0 … 767 / 768 laid out as (C=3, H=8, W=8, B=4) row-major, permuted to (B, C, H, W).</summary>
-    internal static float[] DeterministicSample()
+    /// <summary>
+    /// 0 … 767 / 768 laid out as (C=3, H=8, W=8, B=4) row-major, permuted to (B, C, H, W); <paramref name="reversed"/> builds it
+    /// from 767 … 0 instead (diffusers' deterministic noise).
+    /// </summary>
+    internal static float[] DeterministicSample(bool reversed = false)
     {
         var x = new float[4 * 3 * 8 * 8];
         for (int b = 0; b < 4; b++)
             for (int c = 0; c < 3; c++)
                 for (int h = 0; h < 8; h++)
                     for (int w = 0; w < 8; w++)
-                        x[((b * 3 + c) * 8 + h) * 8 + w] = (((c * 8 + h) * 8 + w) * 4 + b) / 768f;
+                    {
+                        int k = ((c * 8 + h) * 8 + w) * 4 + b;
+                        x[((b * 3 + c) * 8 + h) * 8 + w] = (reversed ? 767 - k : k) / 768f;
+                    }
         return x;
     }
 
