@@ -6,9 +6,9 @@ using OnnxDiffusion.Schedules;
 namespace OnnxDiffusion.Sampling;
 
 /// <summary>
-/// Runs reverse diffusion for one batch at a time: optional start noise → for each timestep, the model call
-/// and the sampler's fused kernel, which also keeps the one x̂0 history buffer (on the device) multistep samplers read. Owns every buffer (sized once for <c>capacity</c> samples) so steps do
-/// not allocate. A reconstruction starts at the first step's noise level: ᾱ at its timestep, or the schedule's own σ
+/// Runs reverse diffusion for one batch at a time: optional start noise → for each timestep, the model call and the
+/// sampler's fused kernel, which also keeps the one x̂0 history buffer (on the device) that multistep samplers read.
+/// Owns every buffer (sized once for <c>capacity</c> samples) so steps do not allocate. A reconstruction starts at the first step's noise level: ᾱ at its timestep, or the schedule's own σ
 /// (α = 1/√(σ²+1), s = σα) when the schedule carries σ. Knows nothing of files or ONNX: the model is an <see cref="IDenoiser"/>.
 /// Noise for step t of sample id i is keyed by (seed, i, stream = t), so a sample's result does not depend
 /// on which batch or shard it ran in. On ILGPU's CPU accelerator the model reads x from, and writes its output
@@ -111,26 +111,21 @@ public sealed class DiffusionLoop : IDisposable
         {
             Upload(samples, x);
             var t = _t.View.SubView(0, b);
+            // Karras and Lu σ lie between the integer timesteps' levels, so ᾱ at the first timestep would start such a run
+            // at the wrong noise level: those runs noise to the schedule's own σ through a one-entry pair of tables.
+            int tableIndex = steps[0];
+            var (sqrtA, sqrtOneMinusA) = (_sqrtAbar.View, _sqrtOneMinusAbar.View);
             if (run.Sigmas is { } sigmas)
             {
-                // Karras and Lu σ lie between the integer timesteps' levels, so ᾱ at the first timestep would start the
-                // run at the wrong noise level: noise to the schedule's own σ through a one-entry pair of tables.
                 double alpha = 1 / Math.Sqrt(sigmas[0] * sigmas[0] + 1);
                 _startScaleHost[0] = (float)alpha;
                 _startScaleHost[1] = (float)(sigmas[0] * alpha);
                 _startScale.View.CopyFromCPU(ref _startScaleHost[0], 2);
-                Array.Fill(_tIntHost, 0, 0, b);
-                t.CopyFromCPU(ref _tIntHost[0], b);
-                _kernels.AddNoise(x, t, _startScale.View.SubView(0, 1), _startScale.View.SubView(1, 1), ids, _sampleSize,
-                    new NoiseKey(job.Seed, NoiseKey.InitialStream));
+                (tableIndex, sqrtA, sqrtOneMinusA) = (0, _startScale.View.SubView(0, 1), _startScale.View.SubView(1, 1));
             }
-            else
-            {
-                Array.Fill(_tIntHost, steps[0], 0, b);
-                t.CopyFromCPU(ref _tIntHost[0], b);
-                _kernels.AddNoise(x, t, _sqrtAbar.View, _sqrtOneMinusAbar.View, ids, _sampleSize,
-                    new NoiseKey(job.Seed, NoiseKey.InitialStream));
-            }
+            Array.Fill(_tIntHost, tableIndex, 0, b);
+            t.CopyFromCPU(ref _tIntHost[0], b);
+            _kernels.AddNoise(x, t, sqrtA, sqrtOneMinusA, ids, _sampleSize, new NoiseKey(job.Seed, NoiseKey.InitialStream));
         }
 
         var xMem = _xView?.Slice(0, n) ?? new Memory<float>(_xHost, 0, n);
