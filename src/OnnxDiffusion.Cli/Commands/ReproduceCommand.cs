@@ -25,11 +25,12 @@ public static class ReproduceCommand
         var output = new Option<string?>("--out") { Description = "output folder (default runs/<timestamp>); rerun to resume" };
         var device = CommonOptions.Device();
         var replicates = new Option<int?>("--replicates") { Description = "independent replicates R: each its own real subset, noise and trainer seed (default: the profile's)" };
+        var sampler = new Option<string?>("--sampler") { Description = $"{string.Join(" | ", OnnxDiffusion.Sampling.Samplers.Names)} (default: the plan's, ddim)" };
         // Kept only to say what replaced it: a silently different design would be worse than an error.
         var seeds = new Option<int?>("--seeds") { Hidden = true };
         var cmd = new Command("reproduce", "Run the paper's experiment: strength sweep, classifiers, metrics, report.")
         {
-            profile, planFile, model, data, features, output, device, replicates, seeds,
+            profile, planFile, model, data, features, output, device, replicates, sampler, seeds,
         };
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
@@ -38,6 +39,8 @@ public static class ReproduceCommand
                 throw new ConfigException("--seeds was replaced by --replicates (each replicate draws its own real subset and noise and trains with its own seed)");
             if (p.GetValue(replicates) is int n)
                 plan = plan with { Replicates = n };
+            if (p.GetValue(sampler) is string name)
+                plan = plan with { Sampler = name };
             string outDir = p.GetValue(output) ?? Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
             return Execute(plan, new RunnerSettings
             {

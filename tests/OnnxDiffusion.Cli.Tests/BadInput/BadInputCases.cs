@@ -188,6 +188,7 @@ internal static class BadInputCases
         yield return new("reproduce-seeds-option", "--replicates", f => Cmd("reproduce", f, ("--seeds", "3")));
         yield return new("reproduce-replicates-zero", "replicates = 0", f => Cmd("reproduce", f, ("--replicates", "0")));
         yield return new("reproduce-profile", "'huge'", f => Cmd("reproduce", f, ("--profile", "huge")));
+        yield return new("reproduce-sampler", "sampler = 'euler'", f => Cmd("reproduce", f, ("--sampler", "euler")));
 
         // Merge.
         yield return new("merge-no-shards", "Required argument missing for command: 'merge'", f => ["merge", "--out", f.Out]);
