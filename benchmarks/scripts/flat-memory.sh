@@ -23,7 +23,7 @@ run() {
     sleep 0.25
   done
   wait $pid
-  local wall=$(echo "$(date +%s.%N) - $start" | bc)
+  local wall=$(python3 -c "print($(date +%s.%N) - $start)")
   python3 - "$log" "$total" "$name" "$wall" "$out/manifest.jsonl" <<'PY'
 import sys, os
 log, total, name, wall, manifest = sys.argv[1], int(sys.argv[2]), sys.argv[3], float(sys.argv[4]), sys.argv[5]

@@ -21,7 +21,7 @@ for c in range(10):
 PY
 args=(reconstruct --model tests/fixtures/tiny-denoiser --data "$root/data" --per-class 60 --strength 0.9 --steps 300 --batch 4 --seed 3 --device cpu)
 dotnet "$cli" "${args[@]}" --out "$root/reference" > /dev/null 2>&1
-start=$(date +%s.%N); dotnet "$cli" "${args[@]}" --out "$root/timing" > /dev/null 2>&1; full=$(echo "$(date +%s.%N) - $start" | bc)
+start=$(date +%s.%N); dotnet "$cli" "${args[@]}" --out "$root/timing" > /dev/null 2>&1; full=$(python3 -c "print(round($(date +%s.%N) - $start, 2))")
 same=0
 for t in $(seq 1 "$trials"); do
   out=$root/trial$t
