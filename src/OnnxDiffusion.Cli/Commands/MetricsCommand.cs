@@ -95,7 +95,7 @@ public static class MetricsCommand
         if (!File.Exists(config))
             return;
         var recipe = SyntheticRunConfig.Load(config);
-        int owned = recipe.Shard is null ? recipe.Total : Enumerable.Range(0, recipe.Total).Count(id => ShardSpec.Parse(recipe.Shard).Owns(id));
+        int owned = ShardSpec.Parse(recipe.Shard).OwnedOf(recipe.Total);
         int have = File.Exists(manifest) ? ManifestReader.Read(manifest).Count() : 0;
         if (have != owned)
             throw new DataFormatException($"{fakeDir}: incomplete synthetic set ({have} of {owned} images); rerun the command that made it to resume");

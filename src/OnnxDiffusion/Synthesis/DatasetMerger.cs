@@ -63,7 +63,7 @@ public static class DatasetMerger
                 if (!File.Exists(png) || SyntheticDatasetWriter.Sha256(File.ReadAllBytes(png)) != r.PngSha256)
                     throw new ConfigException($"{png}: missing or does not match its manifest hash");
             }
-            int owned = Enumerable.Range(0, first.Config.Total).Count(id => spec.Owns(id));
+            int owned = spec.OwnedOf(first.Config.Total);
             if (have != owned)
                 throw new ConfigException($"{dir}: shard {spec} is incomplete ({have} of {owned} images); rerun it to resume");
             ascending[index] = inOrder;

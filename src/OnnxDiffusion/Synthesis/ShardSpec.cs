@@ -17,6 +17,9 @@ public readonly record struct ShardSpec(int Index, int Count)
     /// <summary>Whether this shard owns a global id.</summary>
     public bool Owns(long id) => id % Count == Index;
 
+    /// <summary>How many of the ids 0 … <paramref name="total"/> − 1 this shard owns.</summary>
+    public int OwnedOf(int total) => total <= Index ? 0 : (total - Index + Count - 1) / Count;
+
     /// <summary>Parses "i/n" with 0 ≤ i &lt; n.</summary>
     /// <exception cref="ConfigException">Malformed or out of range; the message names the value.</exception>
     public static ShardSpec Parse(string? text)

@@ -199,12 +199,10 @@ public sealed class SyntheticDatasetWriter
             }
             throw AtomicFile.Failure(ManifestPath, ex);
         }
-        foreach (var r in _pending)
+        foreach (var r in _pending.Where(r => r.Id >= 0 && r.Id < _done.Length && !_done[(int)r.Id]))
         {
-            if (r.Id >= 0 && r.Id < _done.Length && !_done[(int)r.Id])
-                Count++;
-            if (r.Id >= 0 && r.Id < _done.Length)
-                _done[(int)r.Id] = true;
+            _done[(int)r.Id] = true;
+            Count++;
         }
         _pending.Clear();
     }
