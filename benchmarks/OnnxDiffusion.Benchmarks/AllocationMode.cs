@@ -44,7 +44,7 @@ public static class AllocationMode
         var host = new float[2 * n];
         var c = new DdimSampler().Coefficients(schedule, 480, 440, 0);
         var samples = new float[n];
-        var labels = Enumerable.Range(0, batch).Select(i => (long)(i % 10)).ToArray();
+        var labels = Conditioning.Classes(Enumerable.Range(0, batch).Select(i => (long)(i % 10)).ToArray(), denoiser.Manifest.NullClass);
         var t = Enumerable.Repeat(480L, batch).ToArray();
         var outBuf = new float[n];
         var sampleIds = Enumerable.Range(0, batch).Select(i => (long)i).ToArray();

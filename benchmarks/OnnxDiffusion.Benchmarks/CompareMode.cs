@@ -148,7 +148,7 @@ public static class CompareMode
         public void WarmUp()
         {
             foreach (var c in _calls)
-                _bare.Predict(c.X, c.T, c.Y, c.Out);
+                _bare.Predict(c.X, c.T, Conditioning.Classes(c.Y, _bare.Manifest.NullClass), c.Out);
             _sinceLast.Restart();
         }
 
@@ -164,7 +164,7 @@ public static class CompareMode
             Array.Fill(c.T, _timesteps[value.Step - 1]);
             long before = _bare.ImageEvaluations;
             var forward = Stopwatch.StartNew();
-            _bare.Predict(c.X, c.T, c.Y, c.Out);
+            _bare.Predict(c.X, c.T, Conditioning.Classes(c.Y, _bare.Manifest.NullClass), c.Out);
             double forwardSeconds = forward.Elapsed.TotalSeconds;
             ForwardSeconds += forwardSeconds;
             Evaluations += _bare.ImageEvaluations - before;

@@ -36,6 +36,8 @@ public class PipelineStepBenchmarks
     private float[] _out = [];
     private long[] _t = [];
     private long[] _labels = [];
+    private Conditioning _condition = Conditioning.None;
+    private Conditioning _bareCondition = Conditioning.None;
 
     /// <summary>Images per step (the network sees twice as many rows).</summary>
     [Params(1, 16, 64, 256)]
@@ -66,11 +68,13 @@ public class PipelineStepBenchmarks
         _t = Enumerable.Repeat(480L, Batch).ToArray();
         _labels = Enumerable.Range(0, Batch).Select(i => (long)(i % 10)).ToArray();
         var ids = Enumerable.Range(0, Batch).Select(i => (long)i).ToArray();
-        _job = new DiffusionJob([480], ids, _labels, Seed: 1, Eta: 0, StartFrom.Given);
+        _condition = Conditioning.Classes(_labels, _denoiser.Manifest.NullClass);
+        _job = new DiffusionJob([480], ids, _condition, Seed: 1, Eta: 0, StartFrom.Given);
         _bareX = [.. _samples, .. _samples];
         _bareOut = new float[2 * Batch * s];
         _bareT = Enumerable.Repeat(480L, 2 * Batch).ToArray();
         _bareY = [.. _labels, .. Enumerable.Repeat(10L, Batch)];
+        _bareCondition = Conditioning.Classes(_bareY, _bare.Manifest.NullClass);
 
         BareForward();
         GuidedPredict();
@@ -79,11 +83,11 @@ public class PipelineStepBenchmarks
 
     /// <summary>The network alone on 2·Batch rows (conditional and null-class halves), in the product's session layout.</summary>
     [Benchmark(Baseline = true)]
-    public void BareForward() => _bare.Predict(_bareX, _bareT, _bareY, _bareOut);
+    public void BareForward() => _bare.Predict(_bareX, _bareT, _bareCondition, _bareOut);
 
     /// <summary>The guided denoiser call for Batch images.</summary>
     [Benchmark]
-    public void GuidedPredict() => _denoiser.Predict(_x, _t, _labels, _out);
+    public void GuidedPredict() => _denoiser.Predict(_x, _t, _condition, _out);
 
     /// <summary>One full sampler step through the diffusion loop (x_t given, one DDIM update, result copied back).</summary>
     [Benchmark]

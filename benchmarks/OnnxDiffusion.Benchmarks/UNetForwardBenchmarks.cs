@@ -1,3 +1,4 @@
+using OnnxDiffusion.Sampling;
 using BenchmarkDotNet.Attributes;
 using Microsoft.ML.OnnxRuntime;
 using OnnxDiffusion.Kernels;
@@ -20,6 +21,7 @@ public class UNetForwardBenchmarks
     private ForwardInputs _inputs = null!;
     private OrtIoBinding _binding = null!;
     private OnnxDenoiser _denoiser = null!;
+    private Conditioning _condition = Conditioning.None;
 
     /// <summary>Images per forward.</summary>
     [Params(1, 16, 64, 256)]
@@ -37,6 +39,7 @@ public class UNetForwardBenchmarks
         _binding = _inputs.Bind(_session);
         _inputs.Run(_session, _runOptions);
         _denoiser = new OnnxDenoiser(RepoPaths.ModelDirectory, new DenoiserOptions { Device = DeviceKind.Cpu });
+        _condition = Conditioning.Classes(_inputs.Labels, _denoiser.Manifest.NullClass);
         ProductLayout();
     }
 
@@ -50,7 +53,7 @@ public class UNetForwardBenchmarks
 
     /// <summary>The product's layout: sessions per core, micro-batches, IOBinding (plus one input and one output copy).</summary>
     [Benchmark]
-    public void ProductLayout() => _denoiser.Predict(_inputs.Sample, _inputs.Timesteps, _inputs.Labels, _inputs.Output);
+    public void ProductLayout() => _denoiser.Predict(_inputs.Sample, _inputs.Timesteps, _condition, _inputs.Output);
 
     /// <summary>Releases the session and tensors.</summary>
     [GlobalCleanup]

@@ -14,14 +14,19 @@ public sealed class ImageFolderWriter
     private readonly string[] _folders;
     private readonly int _channels;
     private readonly int _size;
+    private readonly PixelRange _range;
 
-    /// <summary>Creates the writer; class folders are made on their first image, so none is ever left empty.</summary>
-    public ImageFolderWriter(string root, IReadOnlyList<string> classNames, int channels, int size)
+    /// <summary>
+    /// Creates the writer for model images in <paramref name="range"/> (default [-1, 1]); class folders are made on
+    /// their first image, so none is ever left empty.
+    /// </summary>
+    public ImageFolderWriter(string root, IReadOnlyList<string> classNames, int channels, int size, PixelRange? range = null)
     {
         _root = root;
         _folders = classNames.Select(FolderName).ToArray();
         _channels = channels;
         _size = size;
+        _range = range ?? PixelRange.MinusOneToOne;
     }
 
     /// <summary>The folder name used for a class name.</summary>
@@ -40,15 +45,10 @@ public sealed class ImageFolderWriter
     /// <summary>Writes one model-range image (C·H·W floats); returns the interleaved bytes written.</summary>
     public (string Path, byte[] Pixels) Write(int label, long id, ReadOnlySpan<float> image)
     {
-        var png = PngEncoder.EncodeModelImage(image, _channels, _size, _size);
+        var pixels = PngEncoder.ToInterleavedBytes(image, _channels, _size * _size, _range);
         string path = PathOf(label, id);
         OutputFolder.Create(Path.GetDirectoryName(path)!);
-        AtomicFile.WriteAllBytes(path, png);
-        var pixels = new byte[image.Length];
-        int plane = _size * _size;
-        for (int c = 0; c < _channels; c++)
-            for (int i = 0; i < plane; i++)
-                pixels[i * _channels + c] = LabeledImages.ToByte(image[c * plane + i]);
+        AtomicFile.WriteAllBytes(path, PngEncoder.Encode(pixels, _size, _size, _channels));
         return (path, pixels);
     }
 

@@ -1,8 +1,8 @@
 namespace OnnxDiffusion.Data;
 
 /// <summary>
-/// A labelled set of 8-bit images held in memory, row-major [N, C, H, W]. The pixel range of the models
-/// is [-1, 1]; <see cref="CopyAsModelInput"/> converts.
+/// A labelled set of 8-bit images held in memory, row-major [N, C, H, W]. <see cref="CopyAsModelInput(int, Span{float}, PixelRange)"/>
+/// converts to a model's pixel range (normally [-1, 1]).
 /// </summary>
 public sealed class LabeledImages
 {
@@ -58,13 +58,16 @@ public sealed class LabeledImages
     public ReadOnlySpan<byte> Image(int index) => Pixels.AsSpan(index * ImageSize, ImageSize);
 
     /// <summary>Writes image <paramref name="index"/> into <paramref name="destination"/> as floats in [-1, 1].</summary>
-    public void CopyAsModelInput(int index, Span<float> destination)
+    public void CopyAsModelInput(int index, Span<float> destination) => CopyAsModelInput(index, destination, PixelRange.MinusOneToOne);
+
+    /// <summary>Writes image <paramref name="index"/> into <paramref name="destination"/> as floats in <paramref name="range"/>.</summary>
+    public void CopyAsModelInput(int index, Span<float> destination, PixelRange range)
     {
         var src = Image(index);
         for (int i = 0; i < src.Length; i++)
-            destination[i] = src[i] / 127.5f - 1f;
+            destination[i] = range.ToModel(src[i]);
     }
 
     /// <summary>Converts a model value in [-1, 1] back to a byte (rounded, clamped).</summary>
-    public static byte ToByte(float v) => (byte)Math.Clamp((int)MathF.Round((v + 1f) * 127.5f), 0, 255);
+    public static byte ToByte(float v) => PixelRange.MinusOneToOne.ToByte(v);
 }

@@ -46,14 +46,17 @@ public static class PngEncoder
     }
 
     /// <summary>Encodes model-range images: C×H×W floats in [-1, 1] (planar) → PNG.</summary>
-    public static byte[] EncodeModelImage(ReadOnlySpan<float> chw, int channels, int height, int width)
+    public static byte[] EncodeModelImage(ReadOnlySpan<float> chw, int channels, int height, int width) =>
+        Encode(ToInterleavedBytes(chw, channels, height * width, Data.PixelRange.MinusOneToOne), width, height, channels);
+
+    /// <summary>Planar C×H·W model values in <paramref name="range"/> → interleaved bytes (what PNG rows hold).</summary>
+    public static byte[] ToInterleavedBytes(ReadOnlySpan<float> chw, int channels, int plane, Data.PixelRange range)
     {
         var px = new byte[chw.Length];
-        int plane = height * width;
         for (int c = 0; c < channels; c++)
             for (int i = 0; i < plane; i++)
-                px[i * channels + c] = Data.LabeledImages.ToByte(chw[c * plane + i]);
-        return Encode(px, width, height, channels);
+                px[i * channels + c] = range.ToByte(chw[c * plane + i]);
+        return px;
     }
 
     private static void WriteChunk(Stream s, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OnnxDiffusion.Sampling;
 
 namespace OnnxDiffusion.Models;
 
@@ -43,8 +44,26 @@ public sealed record ModelManifest
     /// <summary>Range of model pixels, normally [-1, 1].</summary>
     [JsonPropertyName("pixel_range")] public IReadOnlyList<double> PixelRange { get; init; } = [-1.0, 1.0];
 
-    /// <summary>int64 or float32.</summary>
+    /// <summary>int64, int32, float32 or float16.</summary>
     [JsonPropertyName("timestep_dtype")] public string TimestepDtype { get; init; } = "int64";
+
+    /// <summary>
+    /// The timestep input's shape: "[B]" (one per sample), "[]" (a scalar shared by the batch) or "[1]" (a one-element
+    /// tensor shared by the batch).
+    /// </summary>
+    [JsonPropertyName("timestep_shape")] public string TimestepShape { get; init; } = TensorShapes.Batch;
+
+    /// <summary>float32 or float16: the sample input's element type.</summary>
+    [JsonPropertyName("sample_dtype")] public string SampleDtype { get; init; } = "float32";
+
+    /// <summary>float32 or float16: the output's element type.</summary>
+    [JsonPropertyName("output_dtype")] public string OutputDtype { get; init; } = "float32";
+
+    /// <summary>int64 or int32: the class-label input's element type.</summary>
+    [JsonPropertyName("class_labels_dtype")] public string ClassLabelsDtype { get; init; } = "int64";
+
+    /// <summary>The graph's fixed batch size (only 1 is supported), or null when the batch axis is dynamic.</summary>
+    [JsonPropertyName("fixed_batch")] public int? FixedBatch { get; init; }
 
     /// <summary>Guidance scale the model card recommends (diffusers' convention; ≤ 1 means none).</summary>
     [JsonPropertyName("default_guidance_scale")] public double DefaultGuidanceScale { get; init; } = 1.0;
@@ -60,6 +79,24 @@ public sealed record ModelManifest
 
     /// <summary>True when the model takes class labels.</summary>
     [JsonIgnore] public bool IsConditional => NumClasses > 0 && !string.IsNullOrEmpty(Inputs.ClassLabels);
+
+    /// <summary>
+    /// False when the class names are placeholders ("0", "1", …) because nothing named the classes (an inferred folder
+    /// without onnxdiffusion.json class_names): data then supplies the names, matched by count.
+    /// </summary>
+    [JsonIgnore] public bool ClassNamesGiven { get; init; } = true;
+
+    /// <summary>The class names data must be loaded with (null when the model does not name its classes).</summary>
+    [JsonIgnore] public IReadOnlyList<string>? ClassNamesForData => ClassNamesGiven && ClassNames.Count > 0 ? ClassNames : null;
+
+    /// <summary>What the model is conditioned on.</summary>
+    [JsonIgnore]
+    public ConditioningSpec Conditioning => IsConditional
+        ? new ConditioningSpec(ConditioningKind.ClassLabel, NumClasses, NullClass)
+        : ConditioningSpec.Unconditional;
+
+    /// <summary>The model's pixel range.</summary>
+    [JsonIgnore] public Data.PixelRange Pixels => new(PixelRange[0], PixelRange[1]);
 
     /// <summary>Reads and validates <c>model.json</c>.</summary>
     /// <exception cref="ConfigException">Missing file, bad JSON, or an invalid value (named).</exception>
@@ -90,20 +127,31 @@ public sealed record ModelManifest
         if (ImageSize < 1) throw Bad(source, "image_size", ImageSize, "an integer ≥ 1");
         if (Channels < 1) throw Bad(source, "channels", Channels, "an integer ≥ 1");
         if (NumClasses < 0) throw Bad(source, "num_classes", NumClasses, "an integer ≥ 0");
-        if (NumClasses > 0 && ClassNames.Count != NumClasses)
+        if (NumClasses > 0 && ClassNamesGiven && ClassNames.Count != NumClasses)
             throw new ConfigException($"{source}: key 'class_names' has {ClassNames.Count} names: expected num_classes = {NumClasses}");
         if (NullClass is int nc && nc < NumClasses)
             throw Bad(source, "null_class", nc, $"a label ≥ num_classes ({NumClasses})");
         if (PredictionType is not ("epsilon" or "v_prediction" or "sample"))
             throw new ConfigException($"{source}: key 'prediction_type' = \"{PredictionType}\": expected epsilon, v_prediction or sample");
-        if (TimestepDtype is not ("int64" or "float32"))
-            throw new ConfigException($"{source}: key 'timestep_dtype' = \"{TimestepDtype}\": expected int64 or float32");
-        if (PixelRange.Count != 2 || PixelRange[0] >= PixelRange[1])
-            throw new ConfigException($"{source}: key 'pixel_range' must be [low, high] with low < high");
+        OneOf(source, "timestep_dtype", TimestepDtype, TensorDtypes.Timestep);
+        OneOf(source, "timestep_shape", TimestepShape, [TensorShapes.Batch, TensorShapes.Scalar, TensorShapes.One]);
+        OneOf(source, "sample_dtype", SampleDtype, TensorDtypes.Sample);
+        OneOf(source, "output_dtype", OutputDtype, TensorDtypes.Sample);
+        OneOf(source, "class_labels_dtype", ClassLabelsDtype, TensorDtypes.ClassLabels);
+        if (FixedBatch is int fb && fb != 1)
+            throw Bad(source, "fixed_batch", fb, "null (a dynamic batch axis) or 1");
+        if (PixelRange is null || PixelRange.Count != 2 || !(PixelRange[0] < PixelRange[1]) || !double.IsFinite(PixelRange[0]) || !double.IsFinite(PixelRange[1]))
+            throw new ConfigException($"{source}: key 'pixel_range' must be [low, high] with finite low < high");
         if (string.IsNullOrEmpty(Inputs.Sample) || string.IsNullOrEmpty(Inputs.Timestep))
             throw new ConfigException($"{source}: key 'inputs' must name 'sample' and 'timestep'");
         if (string.IsNullOrEmpty(Output))
             throw new ConfigException($"{source}: key 'output' must name the output tensor");
+    }
+
+    private static void OneOf(string source, string key, string value, IReadOnlyList<string> allowed)
+    {
+        if (!allowed.Contains(value))
+            throw new ConfigException($"{source}: key '{key}' = \"{value}\": expected {string.Join(", ", allowed)}");
     }
 
     private static ConfigException Bad(string source, string key, int value, string expected) =>
@@ -121,4 +169,30 @@ public sealed record ModelInputs
 
     /// <summary>Class labels [B], or null/empty for unconditional models.</summary>
     [JsonPropertyName("class_labels")] public string? ClassLabels { get; init; } = "class_labels";
+}
+
+/// <summary>The element types each input role accepts, spelled as in model.json.</summary>
+public static class TensorDtypes
+{
+    /// <summary>Sample and output.</summary>
+    public static readonly IReadOnlyList<string> Sample = ["float32", "float16"];
+
+    /// <summary>Timestep.</summary>
+    public static readonly IReadOnlyList<string> Timestep = ["int64", "int32", "float32", "float16"];
+
+    /// <summary>Class labels.</summary>
+    public static readonly IReadOnlyList<string> ClassLabels = ["int64", "int32"];
+}
+
+/// <summary>The timestep shapes a model may take.</summary>
+public static class TensorShapes
+{
+    /// <summary>One timestep per sample, [B].</summary>
+    public const string Batch = "[B]";
+
+    /// <summary>A scalar shared by the whole batch.</summary>
+    public const string Scalar = "[]";
+
+    /// <summary>A one-element tensor shared by the whole batch.</summary>
+    public const string One = "[1]";
 }

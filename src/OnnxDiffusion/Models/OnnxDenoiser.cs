@@ -34,8 +34,10 @@ public sealed record DenoiserOptions
 }
 
 /// <summary>
-/// A diffusion U-Net exported to ONNX, run through ONNX Runtime. Reads <c>model.json</c> beside the .onnx
-/// and checks the session's inputs and outputs against it at load. Classifier-free guidance is done here:
+/// A diffusion U-Net exported to ONNX, run through ONNX Runtime. Takes its description from a <see cref="ModelFolder"/>
+/// (model.json, or inferred from the graph) and checks the session's inputs and outputs against it at load; inputs
+/// and outputs of other element types (float16 samples, int32 or float timesteps, int32 labels) and shapes (a scalar or
+/// [1] timestep shared by the batch) are converted into and out of the float32 / int64 values the loop works in. Classifier-free guidance is done here:
 /// the conditional and the null-class halves go through the network as one doubled batch and are combined
 /// by the guidance kernel. Input and output tensors are bound once per batch size over buffers this object
 /// owns (on ILGPU's CPU accelerator the output tensor is the guidance kernel's own buffer), through an IOBinding on
@@ -57,8 +59,12 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
     private Binding[][] _current = [];
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
-    private readonly bool _floatTimesteps;
     private float[] _x = [];
+    private Float16[] _xh = [];
+    private Float16[] _outh = [];
+    private int[] _ti = [];
+    private Float16[] _th = [];
+    private int[] _yi = [];
     private float[] _out = [];
     private Memory<float> _outMemory;
     private bool _outOnKernelBuffer;
@@ -67,17 +73,27 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
     private long[] _y = [];
     private MemoryBuffer1D<float, Stride1D.Dense>? _guidanceBuffer;
 
-    /// <summary>Loads <c>model.json</c> and its ONNX file from <paramref name="modelDirectory"/>.</summary>
-    /// <param name="modelDirectory">Folder holding model.json and the .onnx file it names.</param>
+    /// <summary>Opens the model at <paramref name="modelPath"/> (any layout <see cref="ModelFolder.Open"/> reads).</summary>
+    /// <param name="modelPath">A model folder, or a bare .onnx.</param>
     /// <param name="options">Provider and guidance options.</param>
     /// <param name="kernels">Kernels for the guidance combine; required when guidance is on.</param>
-    /// <exception cref="OnnxDiffusionException">Missing files, a non-ONNX file, or a session that disagrees with model.json.</exception>
-    public OnnxDenoiser(string modelDirectory, DenoiserOptions options, DiffusionKernels? kernels = null)
+    /// <exception cref="OnnxDiffusionException">Missing files, a non-ONNX file, or a session that disagrees with the description.</exception>
+    public OnnxDenoiser(string modelPath, DenoiserOptions options, DiffusionKernels? kernels = null)
+        : this(ModelFolder.Open(modelPath), options, kernels)
     {
-        string manifestPath = Path.Combine(modelDirectory, "model.json");
-        Manifest = ModelManifest.Load(manifestPath);
+    }
+
+    /// <summary>Loads the ONNX file of an opened <paramref name="model"/>.</summary>
+    /// <param name="model">The model folder.</param>
+    /// <param name="options">Provider and guidance options.</param>
+    /// <param name="kernels">Kernels for the guidance combine; required when guidance is on.</param>
+    /// <exception cref="OnnxDiffusionException">A missing or non-ONNX file, or a session that disagrees with the description.</exception>
+    public OnnxDenoiser(ModelFolder model, DenoiserOptions options, DiffusionKernels? kernels = null)
+    {
+        string manifestPath = model.ManifestSource;
+        Manifest = model.Manifest;
         Options = options;
-        OnnxPath = Path.Combine(modelDirectory, Manifest.Onnx);
+        OnnxPath = model.OnnxPath;
         if (!File.Exists(OnnxPath))
             throw new OnnxDiffusionException($"{OnnxPath}: ONNX file named by {manifestPath} not found");
         if (Manifest.OnnxSha256 is { Length: > 0 } expected)
@@ -90,15 +106,18 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         }
         if (Guided)
         {
-            if (!Manifest.IsConditional || Manifest.NullClass is null)
-                throw new OnnxDiffusionException($"{manifestPath}: guidance scale {options.GuidanceScale} needs a class-conditional model with a 'null_class'");
+            if (!Manifest.IsConditional)
+                throw new OnnxDiffusionException(
+                    $"--guidance {options.GuidanceScale}: {model.Path} is an unconditional model: classifier-free guidance needs a conditional model with a null class (use --guidance 1)");
+            if (Manifest.NullClass is null)
+                throw new OnnxDiffusionException(
+                    $"--guidance {options.GuidanceScale}: {model.Path} has no null class ({manifestPath}): classifier-free guidance needs one ('null_class'); use --guidance 1");
             _kernels = kernels ?? throw new ArgumentException("guidance needs the diffusion kernels for its combine step", nameof(kernels));
         }
         CheckCounts(options);
         (_sessions, _prepacked, Provider, Notice) = CreateSessions(OnnxPath, options);
         try
         {
-            _floatTimesteps = Manifest.TimestepDtype == "float32";
             ValidateSession(manifestPath);
         }
         catch
@@ -107,7 +126,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
             throw;
         }
         _runOptions = _sessions.Select(_ => new RunOptions()).ToArray();
-        _microBatch = Provider != "CPU" ? int.MaxValue : options.MicroBatch > 0 ? options.MicroBatch : DefaultCpuMicroBatch;
+        _microBatch = Manifest.FixedBatch ?? (Provider != "CPU" ? int.MaxValue : options.MicroBatch > 0 ? options.MicroBatch : DefaultCpuMicroBatch);
         _parallel = new ParallelRuns(_sessions.Length, RunChunk, "onnx session");
         _inputNames = Manifest.IsConditional
             ? [Manifest.Inputs.Sample, Manifest.Inputs.Timestep, Manifest.Inputs.ClassLabels!]
@@ -128,7 +147,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         var output = new float[SampleSize];
         try
         {
-            Predict(sample, new long[] { 0 }, new long[] { Manifest.NumClasses - 1 }, output);
+            Predict(sample, new long[] { 0 }, Conditioning.Classes(new long[] { Manifest.NumClasses - 1 }, Manifest.NullClass), output);
             ImageEvaluations = 0; // the probe is not the caller's work
         }
         catch (OnnxRuntimeException ex)
@@ -175,14 +194,22 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
     public long ImageEvaluations { get; private set; }
 
     /// <inheritdoc />
-    public void Predict(ReadOnlyMemory<float> sample, ReadOnlyMemory<long> timesteps, ReadOnlyMemory<long> classLabels, Memory<float> output)
+    public void Predict(ReadOnlyMemory<float> sample, ReadOnlyMemory<long> timesteps, Conditioning condition, Memory<float> output)
     {
         int b = timesteps.Length;
         int s = SampleSize;
         if (sample.Length != b * s || output.Length != b * s)
             throw new ArgumentException($"sample/output hold {sample.Length}/{output.Length} values: expected {b * s} for {b} samples");
-        if (Manifest.IsConditional && classLabels.Length != b)
-            throw new OnnxDiffusionException($"model {OnnxPath} is class-conditional: expected {b} class labels, got {classLabels.Length}");
+        if (Manifest.IsConditional && (condition.Kind != ConditioningKind.ClassLabel || condition.Labels.Length != b))
+            throw new OnnxDiffusionException(
+                $"model {OnnxPath} is class-conditional: expected {b} class labels, got {(condition.Kind == ConditioningKind.ClassLabel ? condition.Labels.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) : "a " + condition.Kind.ToString().ToLowerInvariant() + " condition")}");
+        if (!Manifest.IsConditional && condition.Kind != ConditioningKind.None)
+            throw new OnnxDiffusionException($"model {OnnxPath} is unconditional: it takes no {condition.Kind.ToString().ToLowerInvariant()} condition");
+        if (Guided && !condition.HasNull)
+            throw new OnnxDiffusionException($"guidance scale {Options.GuidanceScale}: the condition has no null class to pair each sample with");
+        if (Manifest.TimestepShape != TensorShapes.Batch && b > 0 && timesteps.Span.IndexOfAnyExcept(timesteps.Span[0]) >= 0)
+            throw new OnnxDiffusionException(
+                $"{OnnxPath}: input '{Manifest.Inputs.Timestep}' is one timestep {Manifest.TimestepShape} shared by the batch, but this batch has different timesteps");
         int rows = Guided ? 2 * b : b;
         EnsureCapacity(rows);
 
@@ -194,10 +221,12 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
             long t = timesteps.Span[i % b];
             _t[i] = t;
             _tf[i] = t;
+            _ti[i] = (int)t;
+            _th[i] = (Float16)(float)t;
         }
         if (Manifest.IsConditional)
         {
-            var labels = classLabels.Span;
+            var labels = condition.Labels.Span;
             for (int i = 0; i < b; i++)
             {
                 long y = labels[i];
@@ -206,8 +235,12 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
                         $"class label {y} of sample {i} is out of range for {OnnxPath}: expected 0 … {Manifest.NumClasses - 1}" +
                         (Manifest.NullClass is int n ? $" or the null class {n}" : ""));
                 _y[i] = y;
+                _yi[i] = (int)y;
                 if (Guided)
-                    _y[b + i] = Manifest.NullClass!.Value;
+                {
+                    _y[b + i] = condition.NullClass!.Value;
+                    _yi[b + i] = (int)condition.NullClass.Value;
+                }
             }
         }
 
@@ -237,13 +270,30 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
     private void RunChunk(int chunk)
     {
         var session = _sessions[chunk];
+        int s = SampleSize;
         foreach (var binding in _current[chunk])
         {
+            if (_xh.Length > 0)
+                ToHalf(_x.AsSpan(binding.First * s, binding.Rows * s), _xh.AsSpan(binding.First * s));
             if (binding.Io is { } io)
                 session.RunWithBinding(_runOptions[chunk], io);
             else
                 session.Run(_runOptions[chunk], _inputNames, binding.Inputs, _outputNames, binding.Outputs);
+            if (_outh.Length > 0)
+                FromHalf(_outh.AsSpan(binding.First * s, binding.Rows * s), _outMemory.Span.Slice(binding.First * s));
         }
+    }
+
+    private static void ToHalf(ReadOnlySpan<float> from, Span<Float16> to)
+    {
+        for (int i = 0; i < from.Length; i++)
+            to[i] = (Float16)from[i];
+    }
+
+    private static void FromHalf(ReadOnlySpan<Float16> from, Span<float> to)
+    {
+        for (int i = 0; i < from.Length; i++)
+            to[i] = (float)from[i];
     }
 
     private static int IndexOfNonFinite(ReadOnlySpan<float> values)
@@ -267,7 +317,12 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         _x = new float[cap * s];
         _t = new long[cap];
         _tf = new float[cap];
+        _ti = new int[cap];
+        _th = new Float16[cap];
         _y = new long[cap];
+        _yi = new int[cap];
+        _xh = Manifest.SampleDtype == "float16" ? new Float16[cap * s] : [];
+        _outh = Manifest.OutputDtype == "float16" ? new Float16[cap * s] : [];
         if (_kernels is not null)
         {
             _guidanceBuffer?.Dispose();
@@ -312,17 +367,38 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
     {
         int s = SampleSize, c = Manifest.Channels, h = Manifest.ImageSize;
         var info = OrtMemoryInfo.DefaultInstance;
+        long[] image = [rows, c, h, h];
+        // A shared timestep ([] or [1]) is the first row's: Predict checked that every row has the same.
+        var (tCount, tShape) = Manifest.TimestepShape switch
+        {
+            TensorShapes.Scalar => (1, Array.Empty<long>()),
+            TensorShapes.One => (1, new long[] { 1 }),
+            _ => (rows, new long[] { rows }),
+        };
         var inputs = new List<OrtValue>
         {
-            OrtValue.CreateTensorValueFromMemory(info, new Memory<float>(_x, first * s, rows * s), [rows, c, h, h]),
-            _floatTimesteps
-                ? OrtValue.CreateTensorValueFromMemory(info, new Memory<float>(_tf, first, rows), [rows])
-                : OrtValue.CreateTensorValueFromMemory(info, new Memory<long>(_t, first, rows), [rows]),
+            _xh.Length > 0
+                ? OrtValue.CreateTensorValueFromMemory(info, new Memory<Float16>(_xh, first * s, rows * s), image)
+                : OrtValue.CreateTensorValueFromMemory(info, new Memory<float>(_x, first * s, rows * s), image),
+            Manifest.TimestepDtype switch
+            {
+                "float32" => OrtValue.CreateTensorValueFromMemory(info, new Memory<float>(_tf, first, tCount), tShape),
+                "float16" => OrtValue.CreateTensorValueFromMemory(info, new Memory<Float16>(_th, first, tCount), tShape),
+                "int32" => OrtValue.CreateTensorValueFromMemory(info, new Memory<int>(_ti, first, tCount), tShape),
+                _ => OrtValue.CreateTensorValueFromMemory(info, new Memory<long>(_t, first, tCount), tShape),
+            },
         };
         if (Manifest.IsConditional)
-            inputs.Add(OrtValue.CreateTensorValueFromMemory(info, new Memory<long>(_y, first, rows), [rows]));
-        var outputs = new[] { OrtValue.CreateTensorValueFromMemory(info, _outMemory.Slice(first * s, rows * s), [rows, c, h, h]) };
-        return new Binding(session, inputs.ToArray(), outputs, _inputNames, _outputNames, ioBinding: Provider == "CPU");
+            inputs.Add(Manifest.ClassLabelsDtype == "int32"
+                ? OrtValue.CreateTensorValueFromMemory(info, new Memory<int>(_yi, first, rows), [rows])
+                : OrtValue.CreateTensorValueFromMemory(info, new Memory<long>(_y, first, rows), [rows]));
+        var outputs = new[]
+        {
+            _outh.Length > 0
+                ? OrtValue.CreateTensorValueFromMemory(info, new Memory<Float16>(_outh, first * s, rows * s), image)
+                : OrtValue.CreateTensorValueFromMemory(info, _outMemory.Slice(first * s, rows * s), image),
+        };
+        return new Binding(session, inputs.ToArray(), outputs, _inputNames, _outputNames, ioBinding: Provider == "CPU", first, rows);
     }
 
     private static (InferenceSession[] Sessions, PrePackedWeightsContainer? Prepacked, string Provider, string? Notice) CreateSessions(
@@ -432,35 +508,37 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
 
     private void ValidateSession(string manifestPath)
     {
-        var ins = _sessions[0].InputMetadata;
-        var outs = _sessions[0].OutputMetadata;
-        string have = string.Join(", ", ins.Keys);
-        void RequireInput(string role, string? name, Type type)
+        var graph = GraphSignature.Of(_sessions[0]);
+        string have = string.Join(", ", graph.Inputs.Select(i => $"{i.Name} {i}"));
+        TensorSignature RequireInput(string role, string name, string dtype)
         {
-            if (string.IsNullOrEmpty(name))
-                return;
-            if (!ins.TryGetValue(name, out var meta))
-                throw new OnnxDiffusionException($"{manifestPath}: input '{name}' ({role}) is not an input of {OnnxPath} (it has: {have})");
-            if (meta.ElementType != type)
-                throw new OnnxDiffusionException($"{manifestPath}: input '{name}' of {OnnxPath} is {meta.ElementType.Name}, expected {type.Name}");
+            var input = graph.Inputs.FirstOrDefault(i => i.Name == name)
+                        ?? throw new OnnxDiffusionException($"{manifestPath}: input '{name}' ({role}) is not an input of {OnnxPath} (it has: {have})");
+            if (input.Dtype != dtype)
+                throw new OnnxDiffusionException($"{manifestPath}: input '{name}' ({role}) of {OnnxPath} is {input.Dtype}, expected {dtype}");
+            return input;
         }
-        RequireInput("sample", Manifest.Inputs.Sample, typeof(float));
-        RequireInput("timestep", Manifest.Inputs.Timestep, _floatTimesteps ? typeof(float) : typeof(long));
+        var sample = RequireInput("sample", Manifest.Inputs.Sample, Manifest.SampleDtype);
+        var timestep = RequireInput("timestep", Manifest.Inputs.Timestep, Manifest.TimestepDtype);
         if (Manifest.IsConditional)
-            RequireInput("class_labels", Manifest.Inputs.ClassLabels, typeof(long));
+            RequireInput("class_labels", Manifest.Inputs.ClassLabels!, Manifest.ClassLabelsDtype);
         int expectedInputs = Manifest.IsConditional ? 3 : 2;
-        if (ins.Count != expectedInputs)
-            throw new OnnxDiffusionException($"{manifestPath}: {OnnxPath} has {ins.Count} inputs ({have}), model.json describes {expectedInputs}");
-
-        var dims = ins[Manifest.Inputs.Sample].Dimensions;
-        int[] want = [-1, Manifest.Channels, Manifest.ImageSize, Manifest.ImageSize];
-        if (dims.Length != 4 || !dims.Skip(1).Select((d, i) => d <= 0 || d == want[i + 1]).All(ok => ok))
+        if (graph.Inputs.Count != expectedInputs)
+            throw new OnnxDiffusionException($"{manifestPath}: {OnnxPath} has {graph.Inputs.Count} inputs ({have}), the description has {expectedInputs}");
+        int tRank = Manifest.TimestepShape == TensorShapes.Scalar ? 0 : 1;
+        if (timestep.Rank != tRank || (Manifest.TimestepShape == TensorShapes.One && timestep.Dims[0] != 1))
             throw new OnnxDiffusionException(
-                $"{manifestPath}: input '{Manifest.Inputs.Sample}' of {OnnxPath} has shape [{string.Join(",", dims)}], expected [B,{Manifest.Channels},{Manifest.ImageSize},{Manifest.ImageSize}]");
-        if (!outs.TryGetValue(Manifest.Output, out var outMeta))
-            throw new OnnxDiffusionException($"{manifestPath}: output '{Manifest.Output}' is not an output of {OnnxPath} (it has: {string.Join(", ", outs.Keys)})");
-        if (outMeta.ElementType != typeof(float))
-            throw new OnnxDiffusionException($"{manifestPath}: output '{Manifest.Output}' of {OnnxPath} is {outMeta.ElementType.Name}, expected Single");
+                $"{manifestPath}: input '{timestep.Name}' of {OnnxPath} is {timestep}, expected timestep_shape {Manifest.TimestepShape}");
+
+        var dims = sample.Dims;
+        int[] want = [Manifest.FixedBatch ?? -1, Manifest.Channels, Manifest.ImageSize, Manifest.ImageSize];
+        if (dims.Count != 4 || !dims.Select((d, i) => d <= 0 ? i > 0 || Manifest.FixedBatch is null : d == want[i]).All(ok => ok))
+            throw new OnnxDiffusionException(
+                $"{manifestPath}: input '{Manifest.Inputs.Sample}' of {OnnxPath} is {sample}, expected [{(Manifest.FixedBatch is int fb ? fb.ToString(System.Globalization.CultureInfo.InvariantCulture) : "B")},{Manifest.Channels},{Manifest.ImageSize},{Manifest.ImageSize}]");
+        var output = graph.Outputs.FirstOrDefault(o => o.Name == Manifest.Output)
+                     ?? throw new OnnxDiffusionException($"{manifestPath}: output '{Manifest.Output}' is not an output of {OnnxPath} (it has: {string.Join(", ", graph.Outputs.Select(o => o.Name))})");
+        if (output.Dtype != Manifest.OutputDtype)
+            throw new OnnxDiffusionException($"{manifestPath}: output '{Manifest.Output}' of {OnnxPath} is {output.Dtype}, expected {Manifest.OutputDtype}");
     }
 
     /// <inheritdoc />
@@ -498,10 +576,13 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
     /// </summary>
     private sealed class Binding : IDisposable
     {
-        public Binding(InferenceSession session, OrtValue[] inputs, OrtValue[] outputs, string[] inputNames, string[] outputNames, bool ioBinding)
+        public Binding(InferenceSession session, OrtValue[] inputs, OrtValue[] outputs, string[] inputNames, string[] outputNames, bool ioBinding,
+            int first, int rows)
         {
             Inputs = inputs;
             Outputs = outputs;
+            First = first;
+            Rows = rows;
             if (!ioBinding)
                 return;
             Io = session.CreateIoBinding();
@@ -512,6 +593,10 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         }
 
         public OrtValue[] Inputs { get; }
+
+        public int First { get; }
+
+        public int Rows { get; }
 
         public OrtValue[] Outputs { get; }
 

@@ -9,7 +9,7 @@ namespace OnnxDiffusion.Pipelines;
 /// <summary>What a run needs to know to assemble a pipeline.</summary>
 public sealed record PipelineSettings
 {
-    /// <summary>Model folder: model.json, the .onnx, scheduler_config.json.</summary>
+    /// <summary>The model: our folder (model.json), a diffusers pipeline folder, or a bare .onnx with a scheduler config (see <see cref="ModelFolder"/>).</summary>
     public required string ModelDirectory { get; init; }
 
     /// <summary>Device for ONNX Runtime and the kernels.</summary>
@@ -52,9 +52,10 @@ public sealed class DiffusionPipeline : IDisposable
     private readonly KernelAccelerator _device;
     private readonly DiffusionLoop _loop;
 
-    private DiffusionPipeline(KernelAccelerator device, OnnxDenoiser denoiser, NoiseSchedule schedule, ISampler sampler,
+    private DiffusionPipeline(ModelFolder model, KernelAccelerator device, OnnxDenoiser denoiser, NoiseSchedule schedule, ISampler sampler,
         DiffusionLoop loop, SamplingSchedule timesteps, PipelineSettings settings)
     {
+        Model = model;
         _device = device;
         Denoiser = denoiser;
         Schedule = schedule;
@@ -62,8 +63,11 @@ public sealed class DiffusionPipeline : IDisposable
         _loop = loop;
         Timesteps = timesteps;
         Settings = settings;
-        Synthesizer = new Synthesizer(loop, denoiser, denoiser.Manifest.IsConditional);
+        Synthesizer = new Synthesizer(loop, denoiser, denoiser.Manifest.Conditioning, denoiser.Manifest.Pixels);
     }
+
+    /// <summary>The model folder (layout, files, scheduler config and description).</summary>
+    public ModelFolder Model { get; }
 
     /// <summary>The ONNX Runtime denoiser.</summary>
     public OnnxDenoiser Denoiser { get; }
@@ -105,13 +109,9 @@ public sealed class DiffusionPipeline : IDisposable
     {
         if (settings.BatchSize < 1)
             throw new ConfigException($"--batch {settings.BatchSize}: expected an integer ≥ 1");
-        if (!Directory.Exists(settings.ModelDirectory))
-            throw new ConfigException($"{settings.ModelDirectory}: model folder not found");
-        var manifest = ModelManifest.Load(Path.Combine(settings.ModelDirectory, "model.json"));
-        var config = SchedulerConfig.Load(Path.Combine(settings.ModelDirectory, "scheduler_config.json"));
-        if (SchedulerConfig.NameOf(config.PredictionType) != manifest.PredictionType)
-            throw new ConfigException(
-                $"{settings.ModelDirectory}: scheduler_config.json says prediction_type {SchedulerConfig.NameOf(config.PredictionType)} but model.json says {manifest.PredictionType}");
+        var model = ModelFolder.Open(settings.ModelDirectory);
+        var manifest = model.Manifest;
+        var config = model.Scheduler;
         var filled = settings with
         {
             Steps = settings.Steps ?? manifest.DefaultSteps,
@@ -132,7 +132,7 @@ public sealed class DiffusionPipeline : IDisposable
         try
         {
             var kernels = new DiffusionKernels(device);
-            denoiser = new OnnxDenoiser(filled.ModelDirectory, new DenoiserOptions
+            denoiser = new OnnxDenoiser(model, new DenoiserOptions
             {
                 Device = filled.Device,
                 GuidanceScale = filled.Guidance!.Value,
@@ -141,7 +141,7 @@ public sealed class DiffusionPipeline : IDisposable
                 MicroBatch = filled.MicroBatch,
             }, kernels);
             var loop = new DiffusionLoop(kernels, denoiser, schedule, sampler, filled.BatchSize);
-            return new DiffusionPipeline(device, denoiser, schedule, sampler, loop, timesteps, filled);
+            return new DiffusionPipeline(model, device, denoiser, schedule, sampler, loop, timesteps, filled);
         }
         catch
         {

@@ -15,18 +15,18 @@ public enum StartFrom
 
 /// <summary>
 /// One batch's work for <see cref="DiffusionLoop"/>: the sampler's steps to run (high to low), the global sample
-/// ids that key its noise, optional class labels, the seed and η.
+/// ids that key its noise, the condition, the seed and η.
 /// </summary>
 /// <param name="Timesteps">The steps to run (the sampler's schedule, or a tail of it); empty means "return the input unchanged".</param>
 /// <param name="SampleIds">Global id of each sample in the batch (the batch size is its length).</param>
-/// <param name="ClassLabels">One label per sample, or empty for unconditional models.</param>
+/// <param name="Condition">The batch's condition (<see cref="Conditioning.None"/> for unconditional models).</param>
 /// <param name="Seed">Run seed; with the sample id it determines every noise value.</param>
 /// <param name="Eta">DDIM η (ignored by DDPM).</param>
 /// <param name="Start">Noise or image start.</param>
 public sealed record DiffusionJob(
     SamplingSchedule Timesteps,
     ReadOnlyMemory<long> SampleIds,
-    ReadOnlyMemory<long> ClassLabels,
+    Conditioning Condition,
     ulong Seed,
     double Eta,
     StartFrom Start);

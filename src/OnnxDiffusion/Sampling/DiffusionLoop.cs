@@ -82,8 +82,8 @@ public sealed class DiffusionLoop : IDisposable
         int b = job.SampleIds.Length;
         if (b < 1 || b > _capacity)
             throw new ArgumentException($"batch of {b} samples: expected 1 … {_capacity}", nameof(job));
-        if (!job.ClassLabels.IsEmpty && job.ClassLabels.Length != b)
-            throw new ArgumentException($"{job.ClassLabels.Length} class labels for {b} samples", nameof(job));
+        if (job.Condition.Count is int conditioned && conditioned != b)
+            throw new ArgumentException($"conditions for {conditioned} samples in a batch of {b}", nameof(job));
         int n = b * _sampleSize;
         if (samples.Length != n)
             throw new ArgumentException($"sample buffer holds {samples.Length} values: expected {n}", nameof(samples));
@@ -139,7 +139,7 @@ public sealed class DiffusionLoop : IDisposable
             if (_xView is null)
                 x.CopyToCPU(ref _xHost[0], n);
             Array.Fill(_tHost, ti, 0, b);
-            _denoiser.Predict(xMem, tMem, job.ClassLabels, outMem);
+            _denoiser.Predict(xMem, tMem, job.Condition, outMem);
             if (_outView is null)
                 output.CopyFromCPU(ref _outHost[0], n);
             var c = _sampler.Coefficients(_schedule, run, i, job.Eta);

@@ -12,7 +12,7 @@ public interface IDenoiser
 
     /// <summary>
     /// Predicts for <c>timesteps.Length</c> samples laid out contiguously in <paramref name="sample"/>.
-    /// <paramref name="classLabels"/> is empty for unconditional models.
+    /// <paramref name="condition"/> is <see cref="Conditioning.None"/> for unconditional models.
     /// </summary>
-    void Predict(ReadOnlyMemory<float> sample, ReadOnlyMemory<long> timesteps, ReadOnlyMemory<long> classLabels, Memory<float> output);
+    void Predict(ReadOnlyMemory<float> sample, ReadOnlyMemory<long> timesteps, Conditioning condition, Memory<float> output);
 }

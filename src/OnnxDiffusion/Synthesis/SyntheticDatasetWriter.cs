@@ -31,7 +31,7 @@ public sealed class SyntheticDatasetWriter
     {
         Root = root;
         Config = config;
-        _images = new ImageFolderWriter(root, config.ClassNames, config.Channels, config.ImageSize);
+        _images = new ImageFolderWriter(root, config.ClassNames, config.Channels, config.ImageSize, config.Pixels);
         _done = new BitArray(Math.Max(0, config.Total));
     }
 

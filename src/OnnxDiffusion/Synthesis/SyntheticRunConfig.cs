@@ -15,6 +15,11 @@ public sealed record SourceSpec
 
     /// <summary>Images in the split.</summary>
     [JsonPropertyName("split_size")] public int SplitSize { get; init; }
+
+    /// <summary>How the sources were resized to the model's size (e.g. "resized 28×28 → 32×32 (SkiaSharp bilinear)"), or null when they were not.</summary>
+    [JsonPropertyName("resize")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Resize { get; init; }
 }
 
 /// <summary>
@@ -71,6 +76,15 @@ public sealed record SyntheticRunConfig
     /// <summary>Channels.</summary>
     [JsonPropertyName("channels")] public int Channels { get; init; }
 
+    /// <summary>The model's pixel range [low, high] when it is not [-1, 1] (absent from the file then, as before the key existed).</summary>
+    [JsonPropertyName("pixel_range")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<double>? PixelRange { get; init; }
+
+    /// <summary>The pixel range images are written from.</summary>
+    [JsonIgnore]
+    public Data.PixelRange Pixels => PixelRange is [var low, var high] ? new Data.PixelRange(low, high) : Data.PixelRange.MinusOneToOne;
+
     /// <summary>Class names in label order.</summary>
     [JsonPropertyName("class_names")] public IReadOnlyList<string> ClassNames { get; init; } = [];
 
@@ -101,9 +115,10 @@ public sealed record SyntheticRunConfig
     {
         var a = JsonNode.Parse(ToJson())!.AsObject();
         var b = JsonNode.Parse(other.ToJson())!.AsObject();
-        foreach (var (key, value) in a)
+        // Optional keys (omitted when at their default) may be on one side only.
+        foreach (var key in a.Select(p => p.Key).Concat(b.Select(p => p.Key).Where(k => !a.ContainsKey(k))))
         {
-            string x = value?.ToJsonString() ?? "null", y = b[key]?.ToJsonString() ?? "null";
+            string x = a[key]?.ToJsonString() ?? "null", y = b[key]?.ToJsonString() ?? "null";
             if (x != y)
                 return (key, x, y);
         }

@@ -1,3 +1,4 @@
+using OnnxDiffusion.Sampling;
 using System.Text.Json;
 using OnnxDiffusion.Kernels;
 using OnnxDiffusion.Models;
@@ -24,7 +25,7 @@ public class EmbeddedModelTests
         var io = JsonSerializer.Deserialize<ReferenceIo>(File.ReadAllText(Path.Combine(Dir, "reference_io.json")))!;
         using var d = new OnnxDenoiser(Dir, new DenoiserOptions { Device = DeviceKind.Cpu }, CpuKernels.Get());
         var output = new float[io.OutSample.Length];
-        d.Predict(io.Sample, io.Timestep, io.ClassLabels, output);
+        d.Predict(io.Sample, io.Timestep, Conditioning.Classes(io.ClassLabels, d.Manifest.NullClass), output);
         double maxAbs = output.Zip(io.OutSample, (a, b) => Math.Abs((double)a - b)).Max();
         Assert.True(maxAbs < 1e-4, $"max |onnx − torch| = {maxAbs:E3}");
     }
@@ -43,7 +44,7 @@ public class EmbeddedModelTests
             }, CpuKernels.Get());
             Assert.Equal(sessions, d.SessionCount);
             var output = new float[io.OutSample.Length];
-            d.Predict(io.Sample, io.Timestep, io.ClassLabels, output);
+            d.Predict(io.Sample, io.Timestep, Conditioning.Classes(io.ClassLabels, d.Manifest.NullClass), output);
             return output;
         }
         var one = PredictWith(1, 64);

@@ -1,3 +1,4 @@
+using OnnxDiffusion.Sampling;
 using System.Text.Json.Nodes;
 using OnnxDiffusion.Kernels;
 using OnnxDiffusion.Models;
@@ -55,7 +56,7 @@ public class OnnxDenoiserTests
         using var d = Open();
         var (x, t, y) = Batch(b);
         var o = new float[b * S];
-        d.Predict(x, t, y, o);
+        d.Predict(x, t, Conditioning.Classes(y, d.Manifest.NullClass), o);
         for (int i = 0; i < o.Length; i++)
             Assert.Equal(Expected(x[i], t[i / S], y[i / S]), o[i], 5);
         Assert.Equal("CPU", d.Provider);
@@ -69,7 +70,7 @@ public class OnnxDenoiserTests
         {
             var (x, t, y) = Batch(b);
             var o = new float[b * S];
-            d.Predict(x, t, y, o);
+            d.Predict(x, t, Conditioning.Classes(y, d.Manifest.NullClass), o);
             Assert.Equal(Expected(x[^1], t[^1], y[^1]), o[^1], 5);
         }
     }
@@ -83,7 +84,7 @@ public class OnnxDenoiserTests
         using var d = Open(w);
         var (x, t, y) = Batch(b);
         var o = new float[b * S];
-        d.Predict(x, t, y, o);
+        d.Predict(x, t, Conditioning.Classes(y, d.Manifest.NullClass), o);
         for (int i = 0; i < o.Length; i++)
             Assert.Equal(Expected(x[i], t[i / S], y[i / S], w), o[i], 4);
         Assert.Equal(2L * b, d.ImageEvaluations);
@@ -107,7 +108,7 @@ public class OnnxDenoiserTests
         {
             var (x, t, y) = Batch(b);
             var o = new float[b * S];
-            d.Predict(x, t, y, o);
+            d.Predict(x, t, Conditioning.Classes(y, d.Manifest.NullClass), o);
             for (int i = 0; i < o.Length; i++)
                 Assert.Equal(Expected(x[i], t[i / S], y[i / S], w), o[i], 4);
         }
@@ -146,7 +147,7 @@ public class OnnxDenoiserTests
     {
         using var d = Open();
         var (x, t, _) = Batch(2);
-        var ex = Assert.Throws<OnnxDiffusionException>(() => d.Predict(x, t, new long[] { 3, 11 }, new float[2 * S]));
+        var ex = Assert.Throws<OnnxDiffusionException>(() => d.Predict(x, t, Conditioning.Classes(new long[] { 3, 11 }, d.Manifest.NullClass), new float[2 * S]));
         Assert.Contains("class label 11", ex.Message);
     }
 

@@ -48,7 +48,7 @@ public class DdimSamplerTests : SamplerContractTests<DdimSampler>
         var sampler = Create(cfg);
         using var loop = new DiffusionLoop(CpuKernels.Get(), new ScaleByTimestepDenoiser(3 * 8 * 8), schedule, sampler, 4);
         var x = GoldenLoopTests.DeterministicSample();
-        loop.Run(new DiffusionJob(sampler.Timesteps(schedule, 10), new long[] { 0, 1, 2, 3 }, ReadOnlyMemory<long>.Empty, 0, 0.0, StartFrom.Given), x);
+        loop.Run(new DiffusionJob(sampler.Timesteps(schedule, 10), new long[] { 0, 1, 2, 3 }, Conditioning.None, 0, 0.0, StartFrom.Given), x);
         double sum = x.Sum(v => Math.Abs((double)v));
         Assert.True(Math.Abs(sum - 172.0067) < 1e-2, $"Σ|x| = {sum}");
         Assert.True(Math.Abs(sum / x.Length - 0.223967) < 1e-3, $"mean |x| = {sum / x.Length}");

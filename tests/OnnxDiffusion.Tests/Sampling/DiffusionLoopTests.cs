@@ -15,7 +15,7 @@ public class DiffusionLoopTests
     {
         using var loop = new DiffusionLoop(CpuKernels.Get(), new ScaleByTimestepDenoiser(Size), new NoiseSchedule(Cfg), Samplers.Create(sampler), 64);
         var x = input?.ToArray() ?? ids.SelectMany(id => Enumerable.Range(0, Size).Select(e => (float)Math.Sin(id + 0.1 * e))).ToArray();
-        var job = new DiffusionJob(Timesteps.For(Cfg, steps), ids, ReadOnlyMemory<long>.Empty, 2024, 1.0, start);
+        var job = new DiffusionJob(Timesteps.For(Cfg, steps), ids, Conditioning.None, 2024, 1.0, start);
         loop.Run(job, x, progress, ct);
         return x;
     }
@@ -48,7 +48,7 @@ public class DiffusionLoopTests
         using var loop = new DiffusionLoop(CpuKernels.Get(), new ScaleByTimestepDenoiser(Size), new NoiseSchedule(Cfg), new DdimSampler(), 4);
         var x = input.ToArray();
         var none = Timesteps.ForStrength(Timesteps.For(Cfg, 10), 0);
-        loop.Run(new DiffusionJob(none, new long[] { 0, 1, 2 }, ReadOnlyMemory<long>.Empty, 1, 0, StartFrom.Image), x);
+        loop.Run(new DiffusionJob(none, new long[] { 0, 1, 2 }, Conditioning.None, 1, 0, StartFrom.Image), x);
         Assert.Equal(input, x);
     }
 
@@ -72,7 +72,7 @@ public class DiffusionLoopTests
     public void RejectsABatchLargerThanItsCapacity()
     {
         using var loop = new DiffusionLoop(CpuKernels.Get(), new ScaleByTimestepDenoiser(Size), new NoiseSchedule(Cfg), new DdimSampler(), 2);
-        var job = new DiffusionJob([10, 0], new long[] { 0, 1, 2 }, ReadOnlyMemory<long>.Empty, 1, 0, StartFrom.Noise);
+        var job = new DiffusionJob([10, 0], new long[] { 0, 1, 2 }, Conditioning.None, 1, 0, StartFrom.Noise);
         Assert.Throws<ArgumentException>(() => loop.Run(job, new float[3 * Size]));
     }
 

@@ -85,7 +85,7 @@ public class DpmSolverMultistepSamplerTests(ITestOutputHelper output) : SamplerC
         var denoiser = new ScaleByTimestepDenoiser(3 * 8 * 8);
         using var loop = new DiffusionLoop(CpuKernels.Get(), denoiser, schedule, sampler, 4);
         var x = start?.Invoke(run) ?? GoldenLoopTests.DeterministicSample();
-        loop.Run(new DiffusionJob(run, new long[] { 0, 1, 2, 3 }, ReadOnlyMemory<long>.Empty, 0, 0.0, StartFrom.Given), x);
+        loop.Run(new DiffusionJob(run, new long[] { 0, 1, 2, 3 }, Conditioning.None, 0, 0.0, StartFrom.Given), x);
         Assert.Equal(run.Count, denoiser.Calls);
         return x;
     }

@@ -52,7 +52,7 @@ public class GoldenLoopTests
         var denoiser = new ScaleByTimestepDenoiser(3 * 8 * 8);
         using var loop = new DiffusionLoop(CpuKernels.Get(), denoiser, schedule, new DdimSampler(), 4);
         var x = DeterministicSample();
-        var job = new DiffusionJob(Timesteps.For(cfg, 10), new long[] { 0, 1, 2, 3 }, ReadOnlyMemory<long>.Empty, 0, 0.0, StartFrom.Given);
+        var job = new DiffusionJob(Timesteps.For(cfg, 10), new long[] { 0, 1, 2, 3 }, Conditioning.None, 0, 0.0, StartFrom.Given);
         loop.Run(job, x);
         Assert.Equal(10, denoiser.Calls);
         return x;

@@ -144,7 +144,7 @@ public abstract class SamplerContractTests<T> where T : ISampler
             using var loop = new DiffusionLoop(CpuKernels.Get(), denoiser, schedule, sampler, 16);
             int s = denoiser.SampleSize;
             var x = ids.SelectMany(id => Enumerable.Range(0, s).Select(e => (float)Math.Sin(id + 0.1 * e))).ToArray();
-            var labels = ids.Select(id => id % 10).ToArray();
+            var labels = Conditioning.Classes(ids.Select(id => id % 10).ToArray(), 10);
             loop.Run(new DiffusionJob(run, ids, labels, 2024, 0.5, start), x);
             return x.AsSpan(row * s, s).ToArray();
         }

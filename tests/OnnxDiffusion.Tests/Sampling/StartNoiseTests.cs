@@ -21,7 +21,7 @@ public class StartNoiseTests
 
         public int SampleSize => Size;
 
-        public void Predict(ReadOnlyMemory<float> sample, ReadOnlyMemory<long> timesteps, ReadOnlyMemory<long> classLabels, Memory<float> output)
+        public void Predict(ReadOnlyMemory<float> sample, ReadOnlyMemory<long> timesteps, Conditioning condition, Memory<float> output)
         {
             First ??= sample.ToArray();
             output.Span.Clear();
@@ -34,7 +34,7 @@ public class StartNoiseTests
         var image = Enumerable.Range(0, ids.Length * Size).Select(i => (float)Math.Cos(0.3 * i)).ToArray();
         var denoiser = new FirstInputDenoiser();
         using var loop = new DiffusionLoop(CpuKernels.Get(), denoiser, schedule, sampler, 4);
-        loop.Run(new DiffusionJob(run, ids, ReadOnlyMemory<long>.Empty, Seed, 0, StartFrom.Image), image.ToArray());
+        loop.Run(new DiffusionJob(run, ids, Conditioning.None, Seed, 0, StartFrom.Image), image.ToArray());
         return (denoiser.First!, image, ids);
     }
 

@@ -9,7 +9,7 @@ internal sealed class ScaleByTimestepDenoiser(int sampleSize) : IDenoiser
 
     public int Calls { get; private set; }
 
-    public void Predict(ReadOnlyMemory<float> sample, ReadOnlyMemory<long> timesteps, ReadOnlyMemory<long> classLabels, Memory<float> output)
+    public void Predict(ReadOnlyMemory<float> sample, ReadOnlyMemory<long> timesteps, Conditioning condition, Memory<float> output)
     {
         Calls++;
         var x = sample.Span;
