@@ -7,9 +7,11 @@ internal static class CommonOptions
 {
     public const string EmbeddedModel = "models/fashion-mnist-ddpm";
 
+    public const string EmbeddedFeatures = "models/fashion-mnist-features";
+
     public static Option<string> Model() => new("--model")
     {
-        Description = "model folder (model.json, the .onnx it names, scheduler_config.json)",
+        Description = "model: our folder (model.json), a diffusers pipeline folder (model_index.json, unet/model.onnx, scheduler/), or a bare .onnx beside a scheduler_config.json",
         DefaultValueFactory = _ => EmbeddedModel,
     };
 

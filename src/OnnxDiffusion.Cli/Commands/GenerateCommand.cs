@@ -6,7 +6,8 @@ namespace OnnxDiffusion.Cli.Commands;
 
 /// <summary>
 /// <c>onnxdiffusion generate</c>: class-conditional samples from noise into a synthetic dataset folder
-/// (<c>DIR/&lt;class&gt;/&lt;id&gt;.png</c>, manifest.jsonl, dataset.json, grid.png). Resumable and shardable.
+/// (<c>DIR/&lt;class&gt;/&lt;id&gt;.png</c>, manifest.jsonl, dataset.json, grid.png). Resumable and shardable. An
+/// unconditional model cannot make labelled samples: it needs <c>--unlabelled</c>, which files them all under "samples".
 /// </summary>
 public static class GenerateCommand
 {
@@ -14,27 +15,33 @@ public static class GenerateCommand
     public static Command Create()
     {
         var o = new SynthesisOptions();
-        var cmd = new Command("generate", "Generate class-conditional samples from noise.");
+        var cmd = new Command("generate", "Generate class-conditional samples from noise (--unlabelled for an unconditional model).");
         o.AddTo(cmd, reconstruct: false);
-        cmd.SetAction(p => CommandRunner.Run(() => Execute(o.Settings(p), o.PerClass(p), o.Out(p), o.Shard(p))));
+        cmd.SetAction(p => CommandRunner.Run(() => Execute(o.Settings(p), o.PerClass(p), o.Out(p), o.Shard(p), o.Unlabelled(p))));
         return cmd;
     }
 
     /// <summary>Runs generation into <paramref name="outDir"/>.</summary>
-    public static int Execute(PipelineSettings settings, int perClass, string outDir, ShardSpec? shard = null)
+    public static int Execute(PipelineSettings settings, int perClass, string outDir, ShardSpec? shard = null, bool unlabelled = false)
     {
         if (perClass < 1)
             throw new ConfigException($"--per-class {perClass}: expected an integer ≥ 1");
         var sh = shard ?? ShardSpec.All;
         using var pipeline = DiffusionPipeline.Open(settings);
         SynthesisOptions.PrintNotices(pipeline);
-        int classes = Math.Max(1, pipeline.Manifest.NumClasses);
+        var m = pipeline.Manifest;
+        if (!m.IsConditional && !unlabelled)
+            throw new ConfigException(
+                $"generate: {settings.ModelDirectory} is an unconditional model, so its samples have no class: pass --unlabelled to write them under one folder 'samples', or use reconstruct (each image keeps its source's label)");
+        if (m.IsConditional && unlabelled)
+            throw new ConfigException($"--unlabelled: {settings.ModelDirectory} is class-conditional; its samples are labelled (leave out --unlabelled)");
+        int classes = Math.Max(1, m.NumClasses);
         ResourceLimits.CheckImageCount("--per-class", perClass, (long)perClass * classes);
         var items = new List<SynthesisItem>();
         for (int c = 0; c < classes; c++)
             for (int i = 0; i < perClass; i++)
                 items.Add(new SynthesisItem((long)c * perClass + i, c));
-        var recipe = SynthesisRun.Recipe(pipeline, "generate", perClass, items.Count, 1.0, null, sh);
+        var recipe = SynthesisRun.Recipe(pipeline, "generate", perClass, items.Count, 1.0, null, sh, m.IsConditional ? m.ClassNames : ["samples"]);
         var summary = ProgressDisplay.Run($"generate ({pipeline.Describe()})",
             report => SynthesisRun.Execute(pipeline, recipe, items, null, outDir, sh, report));
         SynthesisOptions.PrintSummary(summary, outDir);

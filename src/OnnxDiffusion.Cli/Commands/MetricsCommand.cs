@@ -23,8 +23,8 @@ public static class MetricsCommand
         var fakeSplit = new Option<string>("--fake-split") { Description = "split when --fake is an IDX folder", DefaultValueFactory = _ => "train" };
         var features = new Option<string>("--features")
         {
-            Description = "feature model: a folder with features.json + .onnx (any ONNX model with a named feature output), or 'resnet18' (frozen ImageNet ResNet18, for RGB data)",
-            DefaultValueFactory = _ => "models/fashion-mnist-features",
+            Description = "feature model: a folder with features.json + .onnx (any ONNX model with a named feature output), 'resnet18' (frozen ImageNet ResNet18, for RGB data) or 'auto' (the embedded Fashion-MNIST features when they take the images, else resnet18)",
+            DefaultValueFactory = _ => FeatureExtractors.Auto,
         };
         var k = new Option<int>("--k") { Description = "k of the k-NN radii", DefaultValueFactory = _ => 5 };
         var draws = new Option<int>("--draws")
@@ -49,9 +49,13 @@ public static class MetricsCommand
         if (draws < 0)
             throw new ConfigException($"--draws {draws}: expected 0 (the whole real set) or a positive count");
         RefuseIncomplete(fakeDir);
-        using var extractor = FeatureExtractors.Open(featuresDir);
-        int channels = FeatureExtractors.Channels(extractor) ?? ChannelsOf(fakeDir);
-        var realSet = DatasetLoader.Load(realDir, realSplit, channels, FeatureExtractors.ClassNames(extractor));
+        var (fakeChannels, fakeSize) = ShapeOf(fakeDir);
+        var (opened, chosen) = FeatureExtractors.Open(featuresDir, CommonOptions.Resolve(CommonOptions.EmbeddedFeatures), fakeChannels, fakeSize);
+        using var extractor = opened;
+        if (chosen is not null)
+            Console.Error.WriteLine("notice: " + chosen);
+        int channels = extractor.InputChannels ?? fakeChannels;
+        var realSet = DatasetLoader.Load(realDir, realSplit, channels, extractor.ClassNames);
         var fakeSet = DatasetLoader.Load(fakeDir, fakeSplit, channels, realSet.ClassNames);
         var (sources, note) = SourceIndices(fakeDir, fakeSet, realSplit, realSet.Count);
         // k-NN radii and a covariance need enough points on each side; say so rather than fail inside the maths.
@@ -103,13 +107,18 @@ public static class MetricsCommand
 
     /// <summary>'resnet18' stays a name; anything else is a path.</summary>
     public static string ResolveFeatures(string value) =>
-        string.Equals(value, FeatureExtractors.ResNet18, StringComparison.OrdinalIgnoreCase) ? value : CommonOptions.Resolve(value);
+        string.Equals(value, FeatureExtractors.ResNet18, StringComparison.OrdinalIgnoreCase) || string.Equals(value, FeatureExtractors.Auto, StringComparison.OrdinalIgnoreCase)
+            ? value
+            : CommonOptions.Resolve(value);
 
-    /// <summary>Channels of a synthetic set from its recipe (3 when unknown: generic extractors take RGB).</summary>
-    private static int ChannelsOf(string dir)
+    /// <summary>Channels and size of a synthetic set from its recipe ((3, 0) when unknown: generic extractors take RGB of any size).</summary>
+    private static (int Channels, int Size) ShapeOf(string dir)
     {
         string config = Path.Combine(dir, SyntheticDatasetWriter.ConfigName);
-        return File.Exists(config) ? SyntheticRunConfig.Load(config).Channels : 3;
+        if (!File.Exists(config))
+            return (3, 0);
+        var c = SyntheticRunConfig.Load(config);
+        return (c.Channels, c.ImageSize);
     }
 
     /// <summary>The real index of each fake image, when the fake folder's manifest points into this real split.</summary>

@@ -18,13 +18,13 @@ public static class ReconstructCommand
         var o = new SynthesisOptions();
         var cmd = new Command("reconstruct", "Noise real images to strength S and denoise them back (img2img).");
         o.AddTo(cmd, reconstruct: true);
-        cmd.SetAction(p => CommandRunner.Run(() => Execute(o.Settings(p), o.Data(p), o.Split(p), o.PerClass(p), o.Strength(p), o.Out(p), o.Shard(p))));
+        cmd.SetAction(p => CommandRunner.Run(() => Execute(o.Settings(p), o.Data(p), o.Split(p), o.PerClass(p), o.Strength(p), o.Out(p), o.Shard(p), o.Resize(p))));
         return cmd;
     }
 
     /// <summary>Runs reconstruction into <paramref name="outDir"/>.</summary>
     public static int Execute(PipelineSettings settings, string dataDir, string split, int perClass, double strength, string outDir,
-        ShardSpec? shard = null)
+        ShardSpec? shard = null, bool resize = false)
     {
         var sh = shard ?? ShardSpec.All;
         if (!(strength >= 0 && strength <= 1))
@@ -35,13 +35,12 @@ public static class ReconstructCommand
         SynthesisOptions.PrintNotices(pipeline);
         var m = pipeline.Manifest;
         // Everything is validated before the output folder is touched: a bad input writes nothing.
-        var real = DatasetLoader.Load(dataDir, split, m.Channels, m.ClassNames.Count > 0 ? m.ClassNames : null);
-        if (real.Height != m.ImageSize || real.Width != m.ImageSize || real.Channels != m.Channels)
-            throw new DataFormatException($"{dataDir}: images are {real.Channels}×{real.Height}×{real.Width}, the model expects {m.Channels}×{m.ImageSize}×{m.ImageSize}");
+        var real = ModelDataset.Load(m, dataDir, split, resize, settings.ModelDirectory);
         var subset = ClassBalancedSubset.Select(real, perClass, settings.Seed);
         var items = subset.Select((src, i) => new SynthesisItem(i, real.Labels[src], src)).ToList();
-        var source = new SourceSpec { Dataset = Path.GetFileName(Path.GetFullPath(dataDir).TrimEnd('/')), Split = split, SplitSize = real.Count };
-        var recipe = SynthesisRun.Recipe(pipeline, "reconstruct", perClass, items.Count, strength, source, sh);
+        var source = new SourceSpec { Dataset = Path.GetFileName(Path.GetFullPath(dataDir).TrimEnd('/')), Split = split, SplitSize = real.Count, Resize = real.Resized };
+        // Each image is filed under its source's class: the model's names, or the data's when the model has none.
+        var recipe = SynthesisRun.Recipe(pipeline, "reconstruct", perClass, items.Count, strength, source, sh, real.ClassNames);
         var summary = ProgressDisplay.Run($"reconstruct s={strength} ({pipeline.Describe()})",
             report => SynthesisRun.Execute(pipeline, recipe, items, real, outDir, sh, report));
         SynthesisOptions.PrintSummary(summary, outDir);

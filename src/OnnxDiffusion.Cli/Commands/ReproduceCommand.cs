@@ -4,6 +4,7 @@ using System.Globalization;
 using OnnxDiffusion.Experiments.Plan;
 using OnnxDiffusion.Experiments.Reporting;
 using OnnxDiffusion.Experiments.Running;
+using OnnxDiffusion.Metrics;
 using Spectre.Console;
 
 namespace OnnxDiffusion.Cli.Commands;
@@ -21,7 +22,12 @@ public static class ReproduceCommand
         var planFile = new Option<string?>("--plan") { Description = "experiment plan JSON (a profile plus overrides); replaces --profile" };
         var model = CommonOptions.Model();
         var data = new Option<string>("--data") { Description = "real dataset (IDX folder, or ImageFolder with train/ and test/)", DefaultValueFactory = _ => "data/fashion-mnist" };
-        var features = new Option<string>("--features") { Description = "feature model for the metrics: a folder (features.json + .onnx) or 'resnet18'", DefaultValueFactory = _ => "models/fashion-mnist-features" };
+        var features = new Option<string>("--features")
+        {
+            Description = "feature model for the metrics: a folder (features.json + .onnx), 'resnet18', or 'auto' (the embedded Fashion-MNIST features when they take the data's images, else resnet18)",
+            DefaultValueFactory = _ => FeatureExtractors.Auto,
+        };
+        var resize = new Option<bool>("--resize") { Description = "resize real images of another size to the model's (SkiaSharp bilinear) instead of refusing" };
         var output = new Option<string?>("--out") { Description = "output folder (default runs/<timestamp>); rerun to resume" };
         var device = CommonOptions.Device();
         var replicates = new Option<int?>("--replicates") { Description = "independent replicates R: each its own real subset, noise and trainer seed (default: the profile's)" };
@@ -30,7 +36,7 @@ public static class ReproduceCommand
         var seeds = new Option<int?>("--seeds") { Hidden = true };
         var cmd = new Command("reproduce", "Run the paper's experiment: strength sweep, classifiers, metrics, report.")
         {
-            profile, planFile, model, data, features, output, device, replicates, sampler, seeds,
+            profile, planFile, model, data, features, resize, output, device, replicates, sampler, seeds,
         };
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
@@ -47,6 +53,8 @@ public static class ReproduceCommand
                 ModelDirectory = CommonOptions.Resolve(p.GetValue(model)!),
                 DataDirectory = CommonOptions.Resolve(p.GetValue(data)!),
                 FeaturesDirectory = MetricsCommand.ResolveFeatures(p.GetValue(features)!),
+                PreferredFeatures = CommonOptions.Resolve(CommonOptions.EmbeddedFeatures),
+                Resize = p.GetValue(resize),
                 OutDirectory = outDir,
                 Device = CommandRunner.Device(p.GetValue(device)),
             });

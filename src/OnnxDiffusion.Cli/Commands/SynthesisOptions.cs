@@ -23,6 +23,8 @@ internal sealed class SynthesisOptions
     private readonly Option<int> _sessions = CommonOptions.Sessions();
     private readonly Option<string> _out = new("--out") { Description = "output folder (rerun with the same options to resume)", Required = true };
     private readonly Option<string?> _shard = new("--shard") { Description = "i/n: make only the ids ≡ i (mod n); join shards with `merge`" };
+    private readonly Option<bool> _unlabelled = new("--unlabelled") { Description = "unconditional model: write unlabelled samples (one folder, 'samples') instead of refusing" };
+    private readonly Option<bool> _resize = new("--resize") { Description = "resize the real images to the model's size (SkiaSharp bilinear; recorded in dataset.json) instead of refusing a size mismatch" };
 
     public void AddTo(Command cmd, bool reconstruct)
     {
@@ -34,7 +36,14 @@ internal sealed class SynthesisOptions
         }
         cmd.Options.Add(_perClass);
         if (reconstruct)
+        {
             cmd.Options.Add(_strength);
+            cmd.Options.Add(_resize);
+        }
+        else
+        {
+            cmd.Options.Add(_unlabelled);
+        }
         foreach (var o in new Option[] { _steps, _sampler, _eta, _guidance, _seed, _batch, _device, _threads, _sessions, _out, _shard })
             cmd.Options.Add(o);
     }
@@ -60,6 +69,10 @@ internal sealed class SynthesisOptions
     public int PerClass(ParseResult p) => p.GetValue(_perClass);
 
     public double Strength(ParseResult p) => p.GetValue(_strength);
+
+    public bool Unlabelled(ParseResult p) => p.GetValue(_unlabelled);
+
+    public bool Resize(ParseResult p) => p.GetValue(_resize);
 
     public string Out(ParseResult p) => p.GetValue(_out)!;
 

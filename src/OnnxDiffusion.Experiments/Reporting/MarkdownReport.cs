@@ -38,10 +38,12 @@ public static class MarkdownReport
     {
         var s = r.Setup;
         sb.Append("## Setup\n\n");
-        Item(sb, "Model", $"{s.Model}" + (s.ModelSha256.Length > 0 ? $" (U-Net sha256 `{s.ModelSha256}`)" : ""));
+        Item(sb, "Model", $"{s.Model}" + (s.ModelSha256.Length > 0 ? $" (U-Net sha256 `{s.ModelSha256}`)" : "") +
+                          (s.ModelDescription.Length > 0 ? $"; described by {s.ModelDescription}" : ""));
         Item(sb, "Dataset", $"{s.Dataset}: {s.PerClass.ToString(Inv)} real training images per class × {s.Classes.ToString(Inv)} classes per replicate; " +
                             $"{s.TestCount.ToString(Inv)} real test images");
-        Item(sb, "Sampler", $"{s.Sampler}, {s.Steps.ToString(Inv)} inference steps, guidance {Num(s.Guidance, 2)}");
+        Item(sb, "Sampler", $"{s.Sampler} ran, {s.Steps.ToString(Inv)} inference steps, guidance {Num(s.Guidance, 2)}" +
+                            (s.Schedule.Length > 0 ? $"; schedule from {s.Schedule}" : ""));
         Item(sb, "Strengths", (r.Strengths.Count == 0 ? "none" : string.Join(", ", r.Strengths.Select(Strength))) +
                               (s.Generated ? "; plus a generated set (pure noise, class-conditional, same size and balance), plotted at s = 1" : ""));
         Item(sb, "Classifiers", string.Join(", ", s.Classifiers));
@@ -50,6 +52,8 @@ public static class MarkdownReport
         if (s.Draws > 0)
             Item(sb, "Metrics", $"{s.Features}; precision / recall / density / coverage averaged over {s.Draws.ToString(Inv)} equal-size class-balanced draws of the real test set; " +
                                 "FD and mode measures against the whole test set");
+        foreach (var note in s.Notes)
+            Item(sb, "Note", note);
         Item(sb, "Device", s.Device);
         Item(sb, "Machine", s.Machine);
         sb.Append('\n');

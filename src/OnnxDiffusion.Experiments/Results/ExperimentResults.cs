@@ -155,6 +155,15 @@ public sealed record ExperimentSetup
 
     /// <summary>Machine description (cores, OS).</summary>
     [JsonPropertyName("machine")] public string Machine { get; init; } = "";
+
+    /// <summary>Where the model's description came from (model.json, or what it was inferred from).</summary>
+    [JsonPropertyName("model_description")] public string ModelDescription { get; init; } = "";
+
+    /// <summary>The scheduler config the sampler's schedule was read from.</summary>
+    [JsonPropertyName("schedule")] public string Schedule { get; init; } = "";
+
+    /// <summary>What the run did differently from the plan, and why (e.g. no generated set for an unconditional model).</summary>
+    [JsonPropertyName("notes")] public IReadOnlyList<string> Notes { get; init; } = [];
 }
 
 /// <summary>Everything <c>reproduce</c> measured: the content of results.json.</summary>

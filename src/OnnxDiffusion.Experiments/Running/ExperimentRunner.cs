@@ -4,6 +4,7 @@ using OnnxDiffusion.Experiments.Results;
 using OnnxDiffusion.Experiments.Stages;
 using OnnxDiffusion.Kernels;
 using OnnxDiffusion.Metrics;
+using OnnxDiffusion.Models;
 using OnnxDiffusion.Pipelines;
 using OnnxDiffusion.Synthesis;
 
@@ -18,8 +19,14 @@ public sealed record RunnerSettings
     /// <summary>Real dataset folder (IDX or ImageFolder with train/test).</summary>
     public required string DataDirectory { get; init; }
 
-    /// <summary>Feature model folder or <c>resnet18</c> (metrics and label fidelity).</summary>
+    /// <summary>Feature model folder, <c>resnet18</c> or <c>auto</c> (metrics and label fidelity).</summary>
     public required string FeaturesDirectory { get; init; }
+
+    /// <summary>The feature model <c>auto</c> uses when it takes the data's images (else ResNet18); null = ResNet18.</summary>
+    public string? PreferredFeatures { get; init; }
+
+    /// <summary>Resize real images of another size to the model's, instead of refusing them.</summary>
+    public bool Resize { get; init; }
 
     /// <summary>Output folder.</summary>
     public required string OutDirectory { get; init; }
@@ -68,10 +75,22 @@ public sealed class ExperimentRunner(ExperimentPlan plan, RunnerSettings setting
         });
         var m = pipeline.Manifest;
         var replicates = Replicate.All(plan.Seed, plan.Replicates);
-        var real = RealDataStage.Run(new RealDataInput(settings.DataDirectory, m.Channels, m.ClassNames, plan.PerClass, replicates,
+        var real = RealDataStage.Run(new RealDataInput(settings.DataDirectory, m, pipeline.Model.Path, settings.Resize, plan.PerClass, replicates,
             plan.Seed, plan.TestLimit), context);
+        var notes = new List<string>();
+        if (real.Train.Resized is { } resized)
+            notes.Add($"real images {resized}");
+        // An unconditional model's samples carry no class, so there is no labelled generated set to train on.
+        bool generated = plan.Generated && m.IsConditional;
+        if (plan.Generated && !generated)
+            notes.Add("no generated set: the model is unconditional, so samples from noise have no class labels (reconstructions keep their source's label)");
 
-        using var extractor = plan.Metrics ? FeatureExtractors.Open(settings.FeaturesDirectory) : null;
+        var (opened, chosen) = plan.Metrics
+            ? FeatureExtractors.Open(settings.FeaturesDirectory, settings.PreferredFeatures, m.Channels, m.ImageSize)
+            : (null, null);
+        using var extractor = opened;
+        if (chosen is not null)
+            notes.Add(chosen);
         var metricsStage = extractor is null ? null : new MetricsStage(extractor,
             new MetricsSettings(real.Test, real.TestId, real.Train, plan.K, plan.Draws, plan.PerClass, plan.Seed));
         var synthesis = new SynthesisStage(pipeline);
@@ -82,7 +101,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, RunnerSettings setting
         string grid = "";
         foreach (var subset in real.Subsets)
         {
-            var sets = synthesis.Run(new SynthesisInput(real, subset, plan.Strengths, plan.Generated, plan.PerClass, settings.OutDirectory), context);
+            var sets = synthesis.Run(new SynthesisInput(real, subset, plan.Strengths, generated, plan.PerClass, settings.OutDirectory), context);
             var loaded = sets.Select(s => (Ref: s, Data: SyntheticSet.Load(s.Directory))).ToList();
             rows.AddRange(ClassificationStage.Run(
                 new ClassificationInput(Jobs(subset, loaded.Select(x => (x.Ref, x.Data.Images)).ToList()), real.Test, real.TestId, parallelism), context));
@@ -106,11 +125,14 @@ public sealed class ExperimentRunner(ExperimentPlan plan, RunnerSettings setting
             Timings = context.Timings,
             Setup = new ExperimentSetup
             {
-                Model = Path.GetFileName(Path.GetFullPath(settings.ModelDirectory).TrimEnd('/')),
+                Model = pipeline.Model.Name,
+                ModelDescription = pipeline.Model.Layout == ModelLayout.OnnxDiffusion ? "" : pipeline.Model.ManifestSource,
+                Schedule = $"{pipeline.Model.Scheduler.ClassName} config",
+                Notes = notes,
                 ModelSha256 = pipeline.ModelSha256,
                 Dataset = real.Source.Dataset,
                 PerClass = plan.PerClass,
-                Classes = m.ClassNames.Count,
+                Classes = real.Train.ClassNames.Count,
                 TestCount = real.Test.Count,
                 Sampler = pipeline.Sampler.Name,
                 Steps = pipeline.Timesteps.Count,
@@ -118,7 +140,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, RunnerSettings setting
                 Classifiers = plan.Classifiers,
                 Replicates = plan.Replicates,
                 Draws = plan.Metrics ? plan.Draws : 0,
-                Generated = plan.Generated,
+                Generated = generated,
                 Seed = plan.Seed,
                 Features = extractor?.Description ?? "",
                 Device = pipeline.Describe(),

@@ -1,19 +1,22 @@
 using System.Diagnostics;
 using OnnxDiffusion.Data;
 using OnnxDiffusion.Experiments.Running;
+using OnnxDiffusion.Models;
+using OnnxDiffusion.Pipelines;
 using OnnxDiffusion.Synthesis;
 
 namespace OnnxDiffusion.Experiments.Stages;
 
 /// <summary>What the real-data stage reads.</summary>
 /// <param name="DataDirectory">IDX folder or ImageFolder with train/ and test/.</param>
-/// <param name="Channels">Channels the model takes.</param>
-/// <param name="ClassNames">The model's classes, in label order.</param>
+/// <param name="Model">The model the data is for (channels, size, classes).</param>
+/// <param name="ModelName">How messages name the model.</param>
+/// <param name="Resize">Resize images of another size to the model's.</param>
 /// <param name="PerClass">Real training images per class in every replicate's subset.</param>
 /// <param name="Replicates">The replicates (each draws its own subset).</param>
 /// <param name="Seed">Plan seed (the balanced test limit is drawn from it).</param>
 /// <param name="TestLimit">Real test images used (class-balanced), or null for all.</param>
-public sealed record RealDataInput(string DataDirectory, int Channels, IReadOnlyList<string> ClassNames, int PerClass,
+public sealed record RealDataInput(string DataDirectory, ModelManifest Model, string ModelName, bool Resize, int PerClass,
     IReadOnlyList<Replicate> Replicates, ulong Seed, int? TestLimit);
 
 /// <summary>One replicate's real training subset.</summary>
@@ -42,19 +45,25 @@ public static class RealDataStage
     public static RealData Run(RealDataInput input, StageContext context)
     {
         var sw = Stopwatch.StartNew();
-        var train = DatasetLoader.Load(input.DataDirectory, "train", input.Channels, input.ClassNames);
-        var test = DatasetLoader.Load(input.DataDirectory, "test", input.Channels, input.ClassNames);
+        var train = ModelDataset.Load(input.Model, input.DataDirectory, "train", input.Resize, input.ModelName);
+        var test = ModelDataset.Load(input.Model, input.DataDirectory, "test", input.Resize, input.ModelName);
+        if (!train.ClassNames.SequenceEqual(test.ClassNames))
+            throw new DataFormatException(
+                $"{input.DataDirectory}: the train split has classes {string.Join(", ", train.ClassNames)} but the test split {string.Join(", ", test.ClassNames)}");
         if (input.TestLimit is int limit && limit < test.Count)
-            test = Pick(test, ClassBalancedSubset.Select(test, Math.Max(1, limit / input.ClassNames.Count), input.Seed + 1), "test");
+            test = Pick(test, ClassBalancedSubset.Select(test, Math.Max(1, limit / test.ClassNames.Count), input.Seed + 1), "test");
         string dataset = Path.GetFileName(Path.GetFullPath(input.DataDirectory).TrimEnd('/'));
         var subsets = input.Replicates.Select(rep =>
         {
             var indices = ClassBalancedSubset.Select(train, input.PerClass, rep.SubsetSeed);
-            string id = StageCache.Hash(new { data = dataset, train.Count, subset = indices });
+            // Resized sources are other pixels under the same indices; default runs keep the key they always had.
+            string id = train.Resized is null
+                ? StageCache.Hash(new { data = dataset, train.Count, subset = indices })
+                : StageCache.Hash(new { data = dataset, train.Count, subset = indices, resized = train.Resized });
             return new RealSubset(rep, indices, Pick(train, indices, $"real r{rep.Index}"), id);
         }).ToList();
         string testId = StageCache.Hash(new { test.Count, test.Labels, px = StageCache.Hash(test.Pixels) });
-        var source = new SourceSpec { Dataset = dataset, Split = "train", SplitSize = train.Count };
+        var source = new SourceSpec { Dataset = dataset, Split = "train", SplitSize = train.Count, Resize = train.Resized };
         context.Record(Name, sw.Elapsed.TotalSeconds, sw.Elapsed.TotalSeconds);
         return new RealData(train, test, testId, source, subsets);
     }

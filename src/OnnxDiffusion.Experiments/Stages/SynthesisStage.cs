@@ -42,17 +42,18 @@ public sealed class SynthesisStage(DiffusionPipeline pipeline)
         var rep = input.Subset.Replicate;
         var train = input.Real.Train;
         var reconstruct = input.Subset.Indices.Select((src, i) => new SynthesisItem(i, train.Labels[src], src)).ToList();
-        int classes = input.Subset.Images.ClassNames.Count;
+        var classNames = train.ClassNames;
+        int classes = classNames.Count;
         var generate = Enumerable.Range(0, classes)
             .SelectMany(c => Enumerable.Range(0, input.PerClass).Select(i => new SynthesisItem((long)c * input.PerClass + i, c))).ToList();
 
         var plans = input.Strengths.Select(s => (Set: MetricSets.Synthetic, Strength: (double?)s, Items: reconstruct,
-                Recipe: SynthesisRun.Recipe(pipeline, "reconstruct", input.PerClass, reconstruct.Count, s, input.Real.Source, ShardSpec.All)
+                Recipe: SynthesisRun.Recipe(pipeline, "reconstruct", input.PerClass, reconstruct.Count, s, input.Real.Source, ShardSpec.All, classNames)
                     with { Seed = rep.NoiseSeed }))
             .ToList();
         if (input.Generated)
             plans.Add((MetricSets.Generated, null, generate,
-                SynthesisRun.Recipe(pipeline, "generate", input.PerClass, generate.Count, 1.0, null, ShardSpec.All) with { Seed = rep.GeneratedSeed }));
+                SynthesisRun.Recipe(pipeline, "generate", input.PerClass, generate.Count, 1.0, null, ShardSpec.All, classNames) with { Seed = rep.GeneratedSeed }));
 
         int total = plans.Sum(p => p.Items.Count), before = 0;
         string stage = $"synthesis r{rep.Index}";

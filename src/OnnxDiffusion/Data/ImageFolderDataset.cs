@@ -16,22 +16,35 @@ public static class ImageFolderDataset
     /// <param name="channels">1 or 3.</param>
     /// <param name="classNames">Expected classes in label order (folder names are matched with
     /// <see cref="ImageFolderWriter.FolderName"/>); null takes the sub-folders as they are.</param>
+    /// <param name="resizeTo">When set, every image that is not resizeTo×resizeTo is resized to it (SkiaSharp bilinear) and
+    /// sizes may be mixed; when null, all images must have one size.</param>
     /// <exception cref="DataFormatException">Unknown or empty class folder, undecodable image, mixed sizes.</exception>
-    public static LabeledImages Load(string root, int channels, IReadOnlyList<string>? classNames = null)
+    public static LabeledImages Load(string root, int channels, IReadOnlyList<string>? classNames = null, int? resizeTo = null)
     {
         if (channels is not (1 or 3))
             throw new DataFormatException($"{root}: {channels} channels requested, expected 1 or 3");
         var listing = List(root, classNames);
         var pixels = new List<byte>();
         var size = new SameSize();
+        string? resized = null;
         foreach (var (file, _) in listing.Files)
         {
             var (px, w, h) = Decode(file, channels);
+            if (resizeTo is int s && (w != s || h != s))
+            {
+                resized ??= ImageResizer.Describe(h, w, s);
+                px = ImageResizer.Resize(px, channels, w, h, s);
+                (w, h) = (s, s);
+            }
             size.Check(file, w, h);
             pixels.AddRange(px);
         }
         return new LabeledImages(pixels.ToArray(), listing.Files.Select(f => f.Label).ToArray(), channels, size.Height, size.Width,
-            listing.ClassNames, root) { Files = listing.Files.Select(f => Path.GetRelativePath(root, f.Path).Replace('\\', '/')).ToArray() };
+            listing.ClassNames, root)
+        {
+            Files = listing.Files.Select(f => Path.GetRelativePath(root, f.Path).Replace('\\', '/')).ToArray(),
+            Resized = resized,
+        };
     }
 
     /// <summary>
@@ -136,7 +149,7 @@ public static class ImageFolderDataset
             }
             if (channels == 1)
             {
-                planar[i] = r == g && g == b ? r : (byte)Math.Clamp((int)Math.Round(0.299 * r + 0.587 * g + 0.114 * b), 0, 255);
+                planar[i] = ChannelConversion.Luma(r, g, b);
             }
             else
             {

@@ -48,6 +48,9 @@ public sealed class LabeledImages
     /// <summary>For sets read from files: each image's path relative to the dataset root ('/' separators), else null.</summary>
     public IReadOnlyList<string>? Files { get; init; }
 
+    /// <summary>How the images were resized on loading (e.g. "resized 28×28 → 32×32 (SkiaSharp bilinear)"), or null when they were not.</summary>
+    public string? Resized { get; init; }
+
     /// <summary>Number of images.</summary>
     public int Count => Labels.Length;
 

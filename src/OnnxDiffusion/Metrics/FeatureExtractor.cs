@@ -82,6 +82,15 @@ public sealed class FeatureExtractor : IFeatureExtractor
     public FeatureModelManifest Manifest { get; }
 
     /// <inheritdoc />
+    public int? InputChannels => Manifest.Channels;
+
+    /// <inheritdoc />
+    public int? InputSize => Manifest.ImageSize;
+
+    /// <inheritdoc />
+    public IReadOnlyList<string>? ClassNames => Manifest.ClassNames.Count > 0 ? Manifest.ClassNames : null;
+
+    /// <inheritdoc />
     public int FeatureDim => Manifest.FeatureDim;
 
     /// <inheritdoc />

@@ -14,6 +14,18 @@ public interface IFeatureExtractor : IDisposable
 
     /// <summary>Features [N·D] and logits [N·K] (empty when the model is no classifier) of every image.</summary>
     (float[] Features, float[] Logits) Run(Data.LabeledImages images);
+
+    /// <summary>Channels of the images it takes, or null when it converts any (e.g. grey to RGB).</summary>
+    int? InputChannels => null;
+
+    /// <summary>Height and width of the images it takes, or null when it resizes any.</summary>
+    int? InputSize => null;
+
+    /// <summary>The class names of its logits, or null when it has none.</summary>
+    IReadOnlyList<string>? ClassNames => null;
+
+    /// <summary>Whether it takes images of this shape as they are.</summary>
+    bool Accepts(int channels, int size) => (InputChannels ?? channels) == channels && (InputSize ?? size) == size;
 }
 
 /// <summary>Opens a feature extractor by name: <c>resnet18</c> (ML.NET's frozen ImageNet ResNet18) or a model folder.</summary>
@@ -28,10 +40,26 @@ public static class FeatureExtractors
             ? new ResNet18FeatureExtractor()
             : new FeatureExtractor(nameOrDirectory);
 
-    /// <summary>The channel count images should be loaded with for this extractor (null = any).</summary>
-    public static int? Channels(IFeatureExtractor extractor) => extractor is FeatureExtractor f ? f.Manifest.Channels : null;
+    /// <summary>The name that lets the data choose: the preferred feature model when it takes the data's images, else ResNet18.</summary>
+    public const string Auto = "auto";
 
-    /// <summary>The class names of the extractor's logits, if any.</summary>
-    public static IReadOnlyList<string>? ClassNames(IFeatureExtractor extractor) =>
-        extractor is FeatureExtractor f && f.Manifest.ClassNames.Count > 0 ? f.Manifest.ClassNames : null;
+    /// <summary>
+    /// Opens <paramref name="nameOrDirectory"/>; for <see cref="Auto"/>, the <paramref name="preferred"/> folder when it takes
+    /// <paramref name="channels"/>×<paramref name="size"/>² images as they are, else ResNet18 (which takes any). The note says
+    /// what auto chose and why (null when nothing was chosen).
+    /// </summary>
+    public static (IFeatureExtractor Extractor, string? Note) Open(string nameOrDirectory, string? preferred, int channels, int size)
+    {
+        if (!string.Equals(nameOrDirectory, Auto, StringComparison.OrdinalIgnoreCase))
+            return (Open(nameOrDirectory), null);
+        if (preferred is null)
+            return (new ResNet18FeatureExtractor(), "features auto: no preferred feature model, so the metrics use ResNet18 (ImageNet)");
+        var first = Open(preferred);
+        if (first.Accepts(channels, size))
+            return (first, null);
+        string why = $"features auto: {Path.GetFileName(Path.GetFullPath(preferred).TrimEnd('/'))} takes {first.InputChannels}×{first.InputSize}×{first.InputSize} images, " +
+                     $"the data is {channels}×{size}×{size}, so the metrics use ResNet18 (ImageNet); pass --features to choose";
+        first.Dispose();
+        return (new ResNet18FeatureExtractor(), why);
+    }
 }

@@ -17,16 +17,19 @@ public sealed record SynthesisSummary(int Written, int Skipped, double Seconds, 
 /// </summary>
 public static class SynthesisRun
 {
-    /// <summary>The recipe for a run over a pipeline.</summary>
+    /// <summary>
+    /// The recipe for a run over a pipeline. <paramref name="classNames"/> are the folders images are filed under: the
+    /// model's classes, or the source data's when the model does not name them (unconditional models, unnamed classes).
+    /// </summary>
     public static SyntheticRunConfig Recipe(DiffusionPipeline p, string kind, int perClass, int total, double strength,
-        SourceSpec? source, ShardSpec shard)
+        SourceSpec? source, ShardSpec shard, IReadOnlyList<string> classNames)
     {
         var run = p.Timesteps.Tail(strength).Timesteps;
         var m = p.Manifest;
         return new SyntheticRunConfig
         {
             Kind = kind,
-            Model = Path.GetFileName(Path.GetFullPath(p.Settings.ModelDirectory).TrimEnd('/')),
+            Model = p.Model.Name,
             ModelSha256 = p.ModelSha256,
             Source = source,
             PerClass = perClass,
@@ -40,7 +43,8 @@ public static class SynthesisRun
             Seed = p.Settings.Seed,
             ImageSize = m.ImageSize,
             Channels = m.Channels,
-            ClassNames = m.ClassNames.Count > 0 ? m.ClassNames : ["samples"],
+            ClassNames = classNames,
+            PixelRange = m.Pixels.IsDefault ? null : m.PixelRange,
             Shard = shard.IsAll ? null : shard.ToString(),
         };
     }
