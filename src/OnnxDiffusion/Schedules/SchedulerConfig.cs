@@ -55,19 +55,17 @@ public enum VarianceType
 
 /// <summary>
 /// The scheduler settings, read from and written to diffusers' <c>scheduler_config.json</c> keys. Defaults are
-/// diffusers' own (DDPM/DDIM schedulers). Unknown keys are ignored and reported in <see cref="Warnings"/>;
-/// invalid values raise a <see cref="ConfigException"/> that names the key and the value.
+/// diffusers' own (DDPM/DDIM schedulers). Configs of the other variance-preserving schedulers diffusers writes (PNDM,
+/// Euler, LMS, DPM-Solver, UniPC, …; see <see cref="SchedulerClasses"/>) are read for their schedule keys, as
+/// diffusers' <c>DDIMScheduler.from_config(other.config)</c> does: keys present are used, absent keys keep these
+/// defaults. Keys such a class holds that the schedule does not use are listed in <see cref="IgnoredScheduleKeys"/>;
+/// keys no known scheduler holds are ignored and reported in <see cref="Warnings"/>; invalid values, and classes
+/// without a β schedule, raise a <see cref="ConfigException"/> that names the key and the value.
 /// </summary>
 public sealed record SchedulerConfig
 {
-    private static readonly HashSet<string> IgnoredKeys = new(StringComparer.Ordinal)
-    {
-        "_diffusers_version", "dynamic_thresholding_ratio", "sample_max_value", "rescale_betas_zero_snr",
-        "skip_prk_steps", "timestep_type", "variance_type_log",
-        // DPM-Solver's keys: the dpm++2m sampler reads them from the source JSON; the other samplers have no use for them.
-        "solver_order", "algorithm_type", "solver_type", "lower_order_final", "euler_at_final", "final_sigmas_type",
-        "use_karras_sigmas", "use_lu_lambdas", "use_exponential_sigmas", "use_beta_sigmas", "lambda_min_clipped",
-    };
+    private static readonly string[] BetaKeys = ["beta_start", "beta_end", "beta_schedule", "trained_betas"];
+    private static readonly HashSet<string> SigmaKeys = new(StringComparer.Ordinal) { "sigma_min", "sigma_max", "sigma_data", "snr" };
 
     /// <summary>diffusers' <c>_class_name</c> (informational).</summary>
     public string ClassName { get; init; } = "DDPMScheduler";
@@ -120,8 +118,58 @@ public sealed record SchedulerConfig
     /// <summary>Typed access to every key of the source JSON, with errors that name the file and key.</summary>
     public ConfigKeys Keys() => new((JsonNode.Parse(SourceJson) as JsonObject) ?? new JsonObject(), Source);
 
-    /// <summary>Keys that were present but not understood (ignored).</summary>
+    /// <summary>Keys that were present but not understood (ignored), and other problems worth telling the user.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
+
+    /// <summary>
+    /// Keys of the source config, in file order, that a scheduler diffusers knows legitimately holds but that the
+    /// schedule does not use: the class's own (PNDMScheduler's <c>skip_prk_steps</c>, DPM-Solver's <c>solver_order</c>)
+    /// and keys of another known class, which converted configs carry (SDXL's EulerDiscreteScheduler config holds
+    /// PNDM's <c>skip_prk_steps</c>). Not warnings; for reports ("PNDMScheduler's skip_prk_steps not used by ddim").
+    /// A sampler with keys of its own (dpm++2m) may still read some of them through <see cref="Keys"/>.
+    /// </summary>
+    public IReadOnlyList<string> IgnoredScheduleKeys { get; init; } = Array.Empty<string>();
+
+    /// <summary>The one-line description of the schedule that was read (<see cref="Describe"/>), for reports.</summary>
+    public string SourceDescription => Describe();
+
+    /// <summary>
+    /// One line describing the schedule that was read, e.g. <c>PNDMScheduler config (schedule keys: scaled_linear betas
+    /// 0.00085…0.012, T=1000, leading spacing (default), steps_offset 1, epsilon (default), no clipping)</c>. For a config
+    /// read from a file, "(default)" marks a value whose key the file does not hold: the DDPM/DDIM default shown is what
+    /// ddim and ddpm use (dpm++2m spaces timesteps linspace when <c>timestep_spacing</c> is absent).
+    /// </summary>
+    public string Describe()
+    {
+        var src = SourceObject();
+        bool fromFile = src.Count > 0;
+        string Mark(params string[] keys) => fromFile && !keys.Any(src.ContainsKey) ? " (default)" : "";
+
+        string what = !fromFile || (src.ContainsKey("_class_name") && SchedulerClasses.IsKnown(ClassName)) ? $"{ClassName} config"
+            : src.ContainsKey("_class_name") ? $"{ClassName} config, read as DDPM/DDIM keys"
+            : "config without _class_name, read as DDPM/DDIM keys";
+        string betas = TrainedBetas is { } tb ? $"trained betas ({tb.Count} values)"
+            : BetaSchedule == BetaSchedule.SquaredCosCapV2 ? "squaredcos_cap_v2 betas"
+            : $"{NameOf(BetaSchedule)} betas {Fmt(BetaStart)}…{Fmt(BetaEnd)}";
+        string clip = ClipSample ? $"clip ±{Fmt(ClipSampleRange)}" : "no clipping";
+        return $"{what} (schedule keys: {betas}{Mark(BetaKeys)}, T={NumTrainTimesteps}{Mark("num_train_timesteps", "timesteps")}, " +
+               $"{NameOf(TimestepSpacing)} spacing{Mark("timestep_spacing")}, steps_offset {StepsOffset}{Mark("steps_offset")}, " +
+               $"{NameOf(PredictionType)}{Mark("prediction_type", "predict_epsilon")}, {clip}{Mark("clip_sample", "clip_predicted_image")})";
+    }
+
+    private JsonObject SourceObject()
+    {
+        try
+        {
+            var o = JsonNode.Parse(SourceJson) as JsonObject ?? new JsonObject();
+            _ = o.Count; // a key given twice fails here
+            return o;
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException)
+        {
+            return new JsonObject();
+        }
+    }
 
     /// <summary>Reads a scheduler_config.json file.</summary>
     /// <exception cref="ConfigException">The file is missing, not JSON, or holds an invalid value.</exception>
@@ -139,14 +187,19 @@ public sealed record SchedulerConfig
         return Parse(text, path);
     }
 
-    /// <summary>Parses scheduler config JSON; <paramref name="source"/> names it in error messages.</summary>
-    /// <exception cref="ConfigException">Not a JSON object, or a key holds an invalid value.</exception>
+    /// <summary>
+    /// Parses scheduler config JSON; <paramref name="source"/> names it in error messages. Python's bare
+    /// <c>Infinity</c>, <c>-Infinity</c> and <c>NaN</c> are read as the strings "Infinity", "-Infinity" and "NaN".
+    /// </summary>
+    /// <exception cref="ConfigException">
+    /// Not a JSON object, a key holds an invalid value, or the config is of a scheduler without a β schedule.
+    /// </exception>
     public static SchedulerConfig Parse(string json, string source = "scheduler_config.json")
     {
         JsonObject obj;
         try
         {
-            obj = JsonNode.Parse(json) as JsonObject
+            obj = JsonNode.Parse(QuotePythonLiterals(json)) as JsonObject
                   ?? throw new ConfigException($"{source}: expected a JSON object at the top level");
             _ = obj.Count; // JsonObject fills itself lazily; a duplicate key must fail here, not later
         }
@@ -161,13 +214,25 @@ public sealed record SchedulerConfig
         }
 
         var reader = new ConfigKeys(obj, source);
-        var cfg = new SchedulerConfig();
         var warnings = new List<string>();
+        var ignored = new List<string>();
+        string? className = obj.ContainsKey("_class_name") ? reader.String("_class_name") : null;
+        if (className is not null && SchedulerClasses.RefusalReason(className) is { } why)
+            throw reader.Wrong("_class_name", $"a variance-preserving (beta) scheduler; {className} is {why}, which OnnxDiffusion's samplers cannot run");
+        bool known = className is not null && SchedulerClasses.IsKnown(className);
+        if (!known)
+            RefuseSigmaOnly(obj, reader);
+        if (className is not null && !known)
+            warnings.Add($"{source}: _class_name '{className}' is not a scheduler OnnxDiffusion knows; its schedule keys were read as DDPM/DDIM keys");
+        DropUsedDefaults(obj, reader);
+
+        var cfg = new SchedulerConfig();
+        bool? predictEpsilon = null, clipPredictedImage = null;
         foreach (var (key, _) in obj)
         {
             switch (key)
             {
-                case "_class_name": cfg = cfg with { ClassName = reader.String(key) }; break;
+                case "_class_name": cfg = cfg with { ClassName = className! }; break;
                 case "num_train_timesteps":
                 case "timesteps": cfg = cfg with { NumTrainTimesteps = reader.Int(key) }; break;
                 case "beta_start": cfg = cfg with { BetaStart = reader.Double(key) }; break;
@@ -183,15 +248,121 @@ public sealed record SchedulerConfig
                 case "prediction_type": cfg = cfg with { PredictionType = reader.Enum(key, PredictionTypes) }; break;
                 case "timestep_spacing": cfg = cfg with { TimestepSpacing = reader.Enum(key, Spacings) }; break;
                 case "thresholding": cfg = cfg with { Thresholding = reader.Bool(key) }; break;
+                // legacy spellings (diffusers 0.0.x–0.9): applied after the loop, when the current key is absent
+                case "predict_epsilon": predictEpsilon = reader.Bool(key); break;
+                case "clip_predicted_image": clipPredictedImage = reader.Bool(key); break;
                 default:
-                    if (!IgnoredKeys.Contains(key))
+                    if (SchedulerClasses.MetadataKeys.Contains(key))
+                        break;
+                    if (SchedulerClasses.IsUnusedKeyOfSomeClass(key))
+                        ignored.Add(key);
+                    else
                         warnings.Add($"{source}: unknown key '{key}' ignored");
                     break;
             }
         }
-        cfg = cfg with { Warnings = warnings, SourceJson = obj.ToJsonString(), Source = source };
+        if (predictEpsilon is { } epsilon)
+        {
+            var legacy = epsilon ? PredictionType.Epsilon : PredictionType.Sample;
+            if (!obj.ContainsKey("prediction_type"))
+                cfg = cfg with { PredictionType = legacy };
+            else if (legacy != cfg.PredictionType)
+                warnings.Add($"{source}: legacy key 'predict_epsilon' = {Json(epsilon)} disagrees with prediction_type '{NameOf(cfg.PredictionType)}'; prediction_type used");
+        }
+        if (clipPredictedImage is { } clip)
+        {
+            if (!obj.ContainsKey("clip_sample"))
+                cfg = cfg with { ClipSample = clip };
+            else if (clip != cfg.ClipSample)
+                warnings.Add($"{source}: legacy key 'clip_predicted_image' = {Json(clip)} disagrees with clip_sample = {Json(cfg.ClipSample)}; clip_sample used");
+        }
+        cfg = cfg with
+        {
+            Warnings = warnings, IgnoredScheduleKeys = ignored.Count == 0 ? Array.Empty<string>() : ignored.ToArray(),
+            SourceJson = obj.ToJsonString(), Source = source,
+        };
         cfg.Validate(source);
         return cfg;
+    }
+
+    /// <summary>
+    /// Python's json module writes ±∞ and NaN as the bare words <c>Infinity</c>, <c>-Infinity</c> and <c>NaN</c>, which
+    /// JSON does not have: DPM-Solver configs saved by diffusers hold <c>"lambda_min_clipped": -Infinity</c>. Outside
+    /// strings such a word is made a string ("-Infinity"), which is how .NET spells these values; text that holds none
+    /// is returned unchanged.
+    /// </summary>
+    internal static string QuotePythonLiterals(string json)
+    {
+        System.Text.StringBuilder? sb = null;
+        int copied = 0;
+        bool inString = false;
+        for (int i = 0; i < json.Length; i++)
+        {
+            char c = json[i];
+            if (inString)
+            {
+                if (c == '\\')
+                    i++;
+                else if (c == '"')
+                    inString = false;
+                continue;
+            }
+            if (c == '"')
+            {
+                inString = true;
+                continue;
+            }
+            string? word = c switch
+            {
+                'N' => "NaN",
+                'I' => "Infinity",
+                '-' => "-Infinity",
+                _ => null,
+            };
+            if (word is null || string.CompareOrdinal(json, i, word, 0, word.Length) != 0)
+                continue;
+            int end = i + word.Length;
+            if (end < json.Length && (char.IsAsciiLetterOrDigit(json[end]) || json[end] == '_'))
+                continue;
+            sb ??= new System.Text.StringBuilder(json.Length + 16);
+            sb.Append(json, copied, i - copied).Append('"').Append(word).Append('"');
+            copied = end;
+            i = end - 1;
+        }
+        return sb is null ? json : sb.Append(json, copied, json.Length - copied).ToString();
+    }
+
+    /// <summary>A config of no known class with σ keys and no β keys is a variance-exploding one: refused, naming the σ key.</summary>
+    private static void RefuseSigmaOnly(JsonObject obj, ConfigKeys reader)
+    {
+        if (BetaKeys.Any(obj.ContainsKey))
+            return;
+        foreach (var (key, value) in obj)
+            if (value is not null && SigmaKeys.Contains(key))
+                throw reader.Wrong(key, "a variance-preserving (beta) scheduler: this config has σ keys and no β keys (" + string.Join(", ", BetaKeys) + ")");
+    }
+
+    /// <summary>
+    /// diffusers lists in <c>_use_default_values</c> the keys whose values were the saving class's defaults, and drops
+    /// them on loading so that the loading class's defaults apply; so do we (the list itself is kept).
+    /// </summary>
+    private static void DropUsedDefaults(JsonObject obj, ConfigKeys reader)
+    {
+        const string key = "_use_default_values";
+        if (!obj.ContainsKey(key))
+            return;
+        if (obj[key] is not JsonArray list)
+            throw reader.Wrong(key, "an array of key names");
+        var names = new List<string>();
+        foreach (var item in list)
+        {
+            if (item is not JsonValue v || !v.TryGetValue(out string? name))
+                throw reader.Wrong(key, "an array of key names");
+            names.Add(name);
+        }
+        foreach (var name in names)
+            if (!SchedulerClasses.MetadataKeys.Contains(name))
+                obj.Remove(name);
     }
 
     /// <summary>Checks every value; throws naming the first bad key.</summary>
@@ -284,6 +455,8 @@ public sealed record SchedulerConfig
         table.First(e => EqualityComparer<T>.Default.Equals(e.Value, value)).Name;
 
     private static string Fmt(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Json(bool b) => b ? "true" : "false";
 
     private static ConfigException Bad(string source, string key, double value, string expected) =>
         new($"{source}: key '{key}' = {Fmt(value)}: expected {expected}");
