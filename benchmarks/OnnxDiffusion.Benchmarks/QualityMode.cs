@@ -46,12 +46,12 @@ public static class QualityMode
                 throw new ArgumentException($"--samplers {s}: expected names from {string.Join(", ", Sampling.Samplers.Names)}");
 
         using var extractor = FeatureExtractors.Open(featuresDir);
-        var classNames = FeatureExtractors.ClassNames(extractor)
+        var classNames = extractor.ClassNames
                          ?? throw new ArgumentException($"--features {featuresDir}: label fidelity needs a feature model with class logits");
         if (images < classNames.Count || images % classNames.Count != 0)
             throw new ArgumentException($"--images {images}: expected a positive multiple of the {classNames.Count} classes");
         int perClass = images / classNames.Count;
-        var real = DatasetLoader.Load(dataDir, "test", FeatureExtractors.Channels(extractor) ?? 1, classNames);
+        var real = DatasetLoader.Load(dataDir, "test", extractor.InputChannels ?? 1, classNames);
         var reference = new RealReference(extractor, real);
         // P/R/D/C are not reported; one equal-size draw keeps their O(N²) radii off the whole test set.
         var draws = ReferenceDraws.Create(reference, perClass, 1, 0);

@@ -29,7 +29,7 @@ public class RealDataStageTests
     public void A_test_limit_keeps_the_test_set_class_balanced()
     {
         string data = StageFixtures.TinySplits();
-        var real = RealDataStage.Run(new RealDataInput(data, 1, StageFixtures.Classes, 2, Replicate.All(1, 1), 1, 20),
+        var real = RealDataStage.Run(new RealDataInput(data, StageFixtures.Model, "tiny", false, 2, Replicate.All(1, 1), 1, 20),
             StageFixtures.Context(StageFixtures.NewDir("limit")));
         Assert.Equal(20, real.Test.Count);
         Assert.All(Enumerable.Range(0, 10), c => Assert.Equal(2, real.Test.Labels.Count(l => l == c)));

@@ -16,6 +16,12 @@ internal static class StageFixtures
 
     public static readonly string[] Classes = Enumerable.Range(0, 10).Select(c => $"c{c}").ToArray();
 
+    /// <summary>A 1×4×4 model description with the classes c0 … c9, for stages that load data for a model.</summary>
+    public static readonly Models.ModelManifest Model = new()
+    {
+        ImageSize = 4, Channels = 1, NumClasses = 10, ClassNames = Classes, NullClass = 10,
+    };
+
     public static string NewDir(string name) => Path.Combine(Directory.CreateTempSubdirectory(name).FullName, "out");
 
     public static StageContext Context(string outDir) => new(new StageCache(Path.Combine(outDir, "cache")));
@@ -41,7 +47,7 @@ internal static class StageFixtures
     });
 
     public static RealData Real(string data, int perClass, int replicates, ulong seed = 5) => RealDataStage.Run(
-        new RealDataInput(data, 1, Classes, perClass, Replicate.All(seed, replicates), seed, null), Context(NewDir("real")));
+        new RealDataInput(data, Model, "tiny", false, perClass, Replicate.All(seed, replicates), seed, null), Context(NewDir("real")));
 
     private static string FindRoot()
     {
