@@ -82,6 +82,10 @@ internal sealed class SynthesisOptions
     {
         foreach (var notice in pipeline.Notices)
             Console.Error.WriteLine("notice: " + notice);
+        // Once per process: a shard loop or a test run opening the same config many times says it once.
+        foreach (var warning in pipeline.Model.Scheduler.Warnings)
+            if (Schedules.ConfigWarnings.Once(warning))
+                Console.Error.WriteLine("warning: " + warning);
     }
 
     public static void PrintSummary(SynthesisSummary s, string outDir)

@@ -77,7 +77,9 @@ public sealed class ExperimentRunner(ExperimentPlan plan, RunnerSettings setting
         var replicates = Replicate.All(plan.Seed, plan.Replicates);
         var real = RealDataStage.Run(new RealDataInput(settings.DataDirectory, m, pipeline.Model.Path, settings.Resize, plan.PerClass, replicates,
             plan.Seed, plan.TestLimit), context);
-        var notes = new List<string>();
+        var notes = new List<string>(pipeline.Model.Scheduler.Warnings);
+        if (pipeline.Model.Scheduler.IgnoredScheduleKeys is { Count: > 0 } unused)
+            notes.Add($"{pipeline.Model.Scheduler.ClassName} keys the {pipeline.Sampler.Name} sampler does not use: {string.Join(", ", unused)}");
         if (real.Train.Resized is { } resized)
             notes.Add($"real images {resized}");
         // An unconditional model's samples carry no class, so there is no labelled generated set to train on.
@@ -127,7 +129,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, RunnerSettings setting
             {
                 Model = pipeline.Model.Name,
                 ModelDescription = pipeline.Model.Layout == ModelLayout.OnnxDiffusion ? "" : pipeline.Model.ManifestSource,
-                Schedule = $"{pipeline.Model.Scheduler.ClassName} config",
+                Schedule = pipeline.Model.Scheduler.Describe(),
                 Notes = notes,
                 ModelSha256 = pipeline.ModelSha256,
                 Dataset = real.Source.Dataset,

@@ -79,6 +79,10 @@ public sealed record DpmSolverOptions
         var keys = config.Keys();
         var o = new DpmSolverOptions();
 
+        // A UniPC, DEIS or SA-Solver config's solver keys configure that solver, not this one: only its schedule is read.
+        if (OtherSolvers.Contains(config.ClassName))
+            keys = new ConfigKeys(WithoutSolverKeys(config.SourceJson), config.Source);
+
         if (keys.Has("algorithm_type") && keys.String("algorithm_type") != "dpmsolver++")
             throw keys.Wrong("algorithm_type", "\"dpmsolver++\" (dpmsolver, sde-dpmsolver and sde-dpmsolver++ are not implemented)");
         if (keys.Has("solver_order"))
@@ -119,6 +123,18 @@ public sealed record DpmSolverOptions
     }
 
     private static bool Flag(ConfigKeys keys, string key) => keys.Has(key) && keys.Bool(key);
+
+    private static readonly string[] OtherSolvers = ["UniPCMultistepScheduler", "DEISMultistepScheduler", "SASolverScheduler"];
+
+    private static readonly string[] SolverKeys = ["algorithm_type", "solver_order", "solver_type", "lower_order_final", "euler_at_final", "final_sigmas_type"];
+
+    private static System.Text.Json.Nodes.JsonObject WithoutSolverKeys(string json)
+    {
+        var obj = (System.Text.Json.Nodes.JsonNode.Parse(json) as System.Text.Json.Nodes.JsonObject) ?? new System.Text.Json.Nodes.JsonObject();
+        foreach (var key in SolverKeys)
+            obj.Remove(key);
+        return obj;
+    }
 
     private static bool NamedNegativeInfinity(ConfigKeys keys)
     {

@@ -248,6 +248,9 @@ public sealed record SchedulerConfig
                 case "prediction_type": cfg = cfg with { PredictionType = reader.Enum(key, PredictionTypes) }; break;
                 case "timestep_spacing": cfg = cfg with { TimestepSpacing = reader.Enum(key, Spacings) }; break;
                 case "thresholding": cfg = cfg with { Thresholding = reader.Bool(key) }; break;
+                // Zero-terminal-SNR rescaling changes every ᾱ: running without it would run another schedule than the file's.
+                case "rescale_betas_zero_snr" when reader.Bool(key):
+                    throw new ConfigException($"{source}: key 'rescale_betas_zero_snr' = true: zero-terminal-SNR rescaling is not supported, expected false");
                 // legacy spellings (diffusers 0.0.x–0.9): applied after the loop, when the current key is absent
                 case "predict_epsilon": predictEpsilon = reader.Bool(key); break;
                 case "clip_predicted_image": clipPredictedImage = reader.Bool(key); break;

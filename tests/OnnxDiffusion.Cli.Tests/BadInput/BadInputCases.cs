@@ -120,7 +120,7 @@ internal static class BadInputCases
 
         // Model folders.
         yield return Gen("model-folder-missing", "model folder not found", ("--model", "/nonexistent-model"));
-        yield return Model("model-json-missing", "model.json", f => File.Delete(Path.Combine(f.Model, "model.json")));
+        yield return Model("model-json-missing-class-count-unknown", "nothing says how many classes", f => File.Delete(Path.Combine(f.Model, "model.json")));
         yield return Model("model-json-not-json", "model.json", f => File.WriteAllText(Path.Combine(f.Model, "model.json"), "{ nope"));
         yield return Model("model-image-size", "'image_size' = 0", f => f.EditModel("model.json", "image_size", 0));
         yield return Model("model-prediction-type", "'prediction_type'", f => f.EditModel("model.json", "prediction_type", "noise"));
@@ -166,7 +166,7 @@ internal static class BadInputCases
         yield return new("imagefolder-unknown-class", "'hat'", f => Cmd("reconstruct", f), f => Directory.CreateDirectory(Path.Combine(f.Data, "hat")));
         yield return new("imagefolder-corrupt-png", "000001.png", f => Cmd("reconstruct", f),
             f => File.WriteAllBytes(Path.Combine(f.Data, "c0", "000001.png"), [0x89, 0x50, 0x4E, 0x47, 0, 0]));
-        yield return new("imagefolder-wrong-size", "the model expects", f => Cmd("reconstruct", f, ("--data", Path.Combine(f.Root, "big"))), f =>
+        yield return new("imagefolder-wrong-size", "pass --resize", f => Cmd("reconstruct", f, ("--data", Path.Combine(f.Root, "big"))), f =>
         {
             var w = new Data.ImageFolderWriter(Path.Combine(f.Root, "big"), Enumerable.Range(0, 10).Select(c => $"c{c}").ToArray(), 1, 6);
             for (int c = 0; c < 10; c++)

@@ -10,19 +10,25 @@ public class BadInputSuiteTests
     public static TheoryData<string> Names()
     {
         var data = new TheoryData<string>();
-        foreach (var c in BadInputCases.All())
+        foreach (var c in Cases())
             data.Add(c.Name);
         return data;
     }
 
     [Fact]
-    public void TheSuiteCoversAtLeastSixtyCases() => Assert.True(BadInputCases.All().Count() >= 60, $"{BadInputCases.All().Count()} cases");
+    public void TheSuiteCoversAtLeastSixtyCases() => Assert.True(Cases().Count() >= 60, $"{Cases().Count()} cases");
+
+    [Fact]
+    public void AtLeastTwelveBadModelFoldersAreCovered() =>
+        Assert.True(BadModelFolderCases.All().Count() >= 12, $"{BadModelFolderCases.All().Count()} bad model folders");
+
+    private static IEnumerable<BadInputCase> Cases() => BadInputCases.All().Concat(BadModelFolderCases.All());
 
     [Theory]
     [MemberData(nameof(Names))]
     public void BadInputIsOneLineExitTwoAndWritesNothing(string name)
     {
-        var c = BadInputCases.All().Single(x => x.Name == name);
+        var c = Cases().Single(x => x.Name == name);
         var folder = new CaseFolder();
         c.Setup?.Invoke(folder);
         var args = c.Args(folder); // may make shard fixtures: part of the setup

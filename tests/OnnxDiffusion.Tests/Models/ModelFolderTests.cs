@@ -64,6 +64,17 @@ public class ModelFolderTests
         Assert.Equal(("int64", TensorShapes.Batch, "int64"), (f.Manifest.TimestepDtype, f.Manifest.TimestepShape, f.Manifest.ClassLabelsDtype));
     }
 
+    [Fact]
+    public void OfTwoOutputsTheOneNamedLikeAPredictionIsTaken()
+    {
+        var m = ModelFolder.Open(Byom("bad", "two-outputs")).Manifest;
+        Assert.Equal("eps", m.Output);
+        var ex = Assert.Throws<ConfigException>(() => ManifestInference.Infer(
+            new GraphSignature([T("sample", "float32", -1, 3, 8, 8), T("timestep", "int64", -1)], [T("a", "float32", -1, 3, 8, 8), T("b", "float32", -1, 3, 8, 8)]),
+            "m.onnx", "m.onnx", null, new ModelOverrides(), new SchedulerConfig()));
+        Assert.Contains("which one is the prediction", ex.Message);
+    }
+
     private static OnnxDenoiser Denoiser(string dir, double guidance = 1.0, int microBatch = 0) =>
         new(dir, new DenoiserOptions { Device = DeviceKind.Cpu, GuidanceScale = guidance, MicroBatch = microBatch }, CpuKernels.Get());
 
