@@ -79,6 +79,23 @@ public class DpmSolverKeysTests
     }
 
     [Theory]
+    [InlineData("UniPCMultistepScheduler", """{"solver_type": "bh2", "solver_order": 3, "predict_x0": true}""")]
+    [InlineData("DEISMultistepScheduler", """{"algorithm_type": "deis", "solver_type": "logrho", "solver_order": 3}""")]
+    public void AnotherSolversConfigGivesItsScheduleNotItsSolverKeys(string className, string solverKeys)
+    {
+        var cfg = SchedulerConfig.Parse($$"""{"_class_name": "{{className}}", "timestep_spacing": "trailing", "use_karras_sigmas": true, {{solverKeys[1..]}}""");
+        var o = ((DpmSolverMultistepSampler)Samplers.Create("dpm++2m", cfg)).Options;
+        Assert.Equal(new DpmSolverOptions { Sigmas = DpmSigmaSpacing.Karras, Spacing = TimestepSpacing.Trailing }, o);
+    }
+
+    [Fact]
+    public void ZeroTerminalSnrRescalingIsRefusedForEverySampler()
+    {
+        var ex = Assert.Throws<ConfigException>(() => SchedulerConfig.Parse("""{"rescale_betas_zero_snr": true}"""));
+        Assert.Contains("'rescale_betas_zero_snr' = true", ex.Message);
+    }
+
+    [Theory]
     [InlineData("""{}""", TimestepSpacing.Linspace)]
     [InlineData("""{"timestep_spacing": "leading"}""", TimestepSpacing.Leading)]
     [InlineData("""{"timestep_spacing": "linspace"}""", TimestepSpacing.Linspace)]
