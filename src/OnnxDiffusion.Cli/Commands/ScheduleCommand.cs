@@ -37,8 +37,10 @@ public static class ScheduleCommand
     /// <summary>Runs the command, writing to <paramref name="output"/>.</summary>
     public static int Execute(string configPath, int steps, double strength, bool json, TextWriter output, string sampler = "ddim")
     {
+        // A model folder of any layout: ours and bare ones hold scheduler_config.json, a diffusers pipeline scheduler/.
         if (Directory.Exists(configPath))
-            configPath = Path.Combine(configPath, "scheduler_config.json");
+            configPath = new[] { Path.Combine(configPath, "scheduler_config.json"), Path.Combine(configPath, "scheduler", "scheduler_config.json") }
+                .FirstOrDefault(File.Exists) ?? Path.Combine(configPath, "scheduler_config.json");
         var cfg = SchedulerConfig.Load(configPath);
         foreach (var w in cfg.Warnings)
             Console.Error.WriteLine("warning: " + w);
@@ -66,6 +68,7 @@ public static class ScheduleCommand
 
         var inv = CultureInfo.InvariantCulture;
         output.WriteLine($"config   {configPath}");
+        output.WriteLine($"read     {cfg.Describe()}");
         output.WriteLine($"schedule {SchedulerConfig.NameOf(cfg.BetaSchedule)}, T = {cfg.NumTrainTimesteps}, " +
                          $"spacing {SchedulerConfig.NameOf(cfg.TimestepSpacing)}, steps_offset {cfg.StepsOffset}, " +
                          $"prediction {SchedulerConfig.NameOf(cfg.PredictionType)}");

@@ -45,9 +45,9 @@ public static class PngEncoder
         return ms.ToArray();
     }
 
-    /// <summary>Encodes model-range images: C×H×W floats in [-1, 1] (planar) → PNG.</summary>
-    public static byte[] EncodeModelImage(ReadOnlySpan<float> chw, int channels, int height, int width) =>
-        Encode(ToInterleavedBytes(chw, channels, height * width, Data.PixelRange.MinusOneToOne), width, height, channels);
+    /// <summary>Encodes model-range images: C×H×W floats (planar) in <paramref name="range"/> (default [-1, 1]) → PNG.</summary>
+    public static byte[] EncodeModelImage(ReadOnlySpan<float> chw, int channels, int height, int width, Data.PixelRange? range = null) =>
+        Encode(ToInterleavedBytes(chw, channels, height * width, range ?? Data.PixelRange.MinusOneToOne), width, height, channels);
 
     /// <summary>Planar C×H·W model values in <paramref name="range"/> → interleaved bytes (what PNG rows hold).</summary>
     public static byte[] ToInterleavedBytes(ReadOnlySpan<float> chw, int channels, int plane, Data.PixelRange range)

@@ -153,7 +153,7 @@ public sealed class SyntheticDatasetWriter
     /// <exception cref="OutputException">The PNG cannot be written (e.g. the disk is full).</exception>
     public void Add(ManifestRecord template, ReadOnlySpan<float> image)
     {
-        var png = PngEncoder.EncodeModelImage(image, Config.Channels, Config.ImageSize, Config.ImageSize);
+        var png = PngEncoder.EncodeModelImage(image, Config.Channels, Config.ImageSize, Config.ImageSize, Config.Pixels);
         string path = _images.PathOf(template.Label, template.Id);
         OutputFolder.Create(Path.GetDirectoryName(path)!);
         AtomicFile.WriteAllBytes(path, png);

@@ -81,6 +81,27 @@ public class BringYourOwnModelTests
     }
 
     [Fact]
+    public void APixelRangeOfZeroToOneRoundTripsTheRealImages()
+    {
+        // A copy of the conditional model declaring [0, 1]: strength 0 gives back the real bytes, and the recipe says the range.
+        string model = Path.Combine(Directory.CreateTempSubdirectory("byom-range").FullName, "cond");
+        Directory.CreateDirectory(model);
+        foreach (var f in Directory.GetFiles(Byom("cond-rgb16")))
+            File.Copy(f, Path.Combine(model, Path.GetFileName(f)));
+        var overrides = JsonNode.Parse(File.ReadAllText(Path.Combine(model, "onnxdiffusion.json")))!.AsObject();
+        overrides["pixel_range"] = new JsonArray(0.0, 1.0);
+        File.WriteAllText(Path.Combine(model, "onnxdiffusion.json"), overrides.ToJsonString());
+        string outDir = TestData.NewDir("byom-range-out");
+        Ok("reconstruct", "--model", model, "--data", Byom("data-rgb16"), "--per-class", "2", "--steps", "3", "--strength", "0", "--out", outDir);
+        var recipe = JsonNode.Parse(File.ReadAllText(Path.Combine(outDir, "dataset.json")))!;
+        Assert.Equal("[0,1]", recipe["pixel_range"]!.ToJsonString());
+        var train = Directory.GetFiles(Path.Combine(Byom("data-rgb16"), "train"), "*.png", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+        foreach (var r in TestData.ManifestLines(outDir).Select(l => JsonNode.Parse(l)!))
+            Assert.Equal(Data.ImageFolderDataset.Decode(train[r["source_index"]!.GetValue<int>()], 3).Pixels,
+                Data.ImageFolderDataset.Decode(Path.Combine(outDir, r["file"]!.GetValue<string>()), 3).Pixels);
+    }
+
+    [Fact]
     public void DataOfAnotherSizeIsRefusedOrResizedOnRequest()
     {
         string outDir = TestData.NewDir("byom-resize");
@@ -95,13 +116,15 @@ public class BringYourOwnModelTests
         AssertRgbPng(Directory.GetFiles(outDir, "*.png", SearchOption.AllDirectories).First(f => !f.EndsWith("grid.png")), 32);
     }
 
-    [Fact]
-    public void MetricsOnRgbSetsChooseResNet18()
+    [Theory]
+    [InlineData("cond-rgb16", "data-rgb16")]
+    [InlineData("ddpm-rgb32", "data-rgb32")]
+    public void MetricsOnRgbSetsChooseResNet18(string model, string data)
     {
         string outDir = TestData.NewDir("byom-metrics");
-        Ok("reconstruct", "--model", Byom("cond-rgb16"), "--data", Byom("data-rgb16"), "--per-class", "8", "--steps", "3", "--strength", "0.4", "--out", outDir);
+        Ok("reconstruct", "--model", Byom(model), "--data", Byom(data), "--per-class", "8", "--steps", "3", "--strength", "0.4", "--out", outDir);
         var output = new StringWriter();
-        int code = Cli.Commands.MetricsCommand.Execute(Byom("data-rgb16"), "test", outDir, "", "auto", 3, json: true, output, draws: 2);
+        int code = Cli.Commands.MetricsCommand.Execute(Byom(data), "test", outDir, "", "auto", 3, json: true, output, draws: 2);
         Assert.Equal(0, code);
         var m = JsonNode.Parse(output.ToString())!;
         Assert.True(m["fd"]!.GetValue<double>() >= 0);

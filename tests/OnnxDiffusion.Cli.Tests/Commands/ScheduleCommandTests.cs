@@ -40,6 +40,16 @@ public class ScheduleCommandTests
     }
 
     [Fact]
+    public void AcceptsADiffusersPipelineFolderAndSaysWhatItRead()
+    {
+        var sw = new StringWriter();
+        Assert.Equal(0, ScheduleCommand.Execute(Path.Combine(TestData.Root, "tests", "fixtures", "byom", "ddpm-rgb32"), 10, 1.0, json: false, sw));
+        var text = sw.ToString();
+        Assert.Contains("GaussianDDPMScheduler config", text);
+        Assert.Contains("T = 1000", text);
+    }
+
+    [Fact]
     public void BadConfigExitsNonZeroWithOneLine()
     {
         var path = WriteConfig("""{"beta_schedule": "zigzag"}""");
