@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using OnnxDiffusion.Schedules;
 
@@ -145,16 +144,8 @@ public sealed class ModelFolder
     // model_index.json lists the pipeline's components as name: [library, class]; only the names matter here.
     private static HashSet<string> PipelineComponents(string indexPath)
     {
-        try
-        {
-            var obj = JsonNode.Parse(File.ReadAllText(indexPath)) as JsonObject
-                      ?? throw new ConfigException($"{indexPath}: expected a JSON object");
-            return obj.Where(p => !p.Key.StartsWith('_') && p.Value is JsonArray { Count: 2 } arr && arr[1] is not null)
-                .Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
-        }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigException($"{indexPath}: cannot read the pipeline index ({ex.Message.ReplaceLineEndings(" ")})", ex);
-        }
+        return ModelOverrides.ReadObject(indexPath, "the pipeline index")
+            .Where(p => !p.Key.StartsWith('_') && p.Value is JsonArray { Count: 2 } arr && arr[1] is not null)
+            .Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
     }
 }

@@ -54,16 +54,7 @@ public sealed record ModelOverrides
     {
         if (!File.Exists(path))
             return new ModelOverrides { Source = path };
-        JsonObject obj;
-        try
-        {
-            obj = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new ConfigException($"{path}: expected a JSON object");
-            _ = obj.Count;
-        }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigException($"{path}: cannot read model overrides ({ex.Message.ReplaceLineEndings(" ")})", ex);
-        }
+        var obj = ReadObject(path, "model overrides");
         var keys = new ConfigKeys(obj, path);
         foreach (var (key, _) in obj)
             if (!Keys.Contains(key))
@@ -121,6 +112,22 @@ public sealed record ModelOverrides
     }
 
     private static bool Present(JsonObject obj, string key) => obj.ContainsKey(key) && obj[key] is not null;
+
+    /// <summary>A JSON file's top-level object; any failure is one line naming the file and <paramref name="what"/> it is.</summary>
+    /// <exception cref="ConfigException">Unreadable, not JSON (a key given twice included), or not an object.</exception>
+    internal static JsonObject ReadObject(string path, string what)
+    {
+        try
+        {
+            var obj = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new ConfigException($"{path}: expected a JSON object");
+            _ = obj.Count; // JsonObject fills itself lazily; a duplicate key must fail here
+            return obj;
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException($"{path}: cannot read {what} ({ex.Message.ReplaceLineEndings(" ")})", ex);
+        }
+    }
 }
 
 /// <summary>The keys of a diffusers <c>unet/config.json</c> that describe the graph's geometry and classes.</summary>
@@ -135,16 +142,7 @@ public sealed record UNetConfig(int? SampleSize, int? InChannels, int? OutChanne
     /// <exception cref="ConfigException">Not JSON, or one of the four keys holds a value of the wrong type.</exception>
     public static UNetConfig Load(string path)
     {
-        JsonObject obj;
-        try
-        {
-            obj = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new ConfigException($"{path}: expected a JSON object");
-            _ = obj.Count;
-        }
-        catch (Exception ex) when (ex is JsonException or ArgumentException or IOException or UnauthorizedAccessException)
-        {
-            throw new ConfigException($"{path}: cannot read the U-Net config ({ex.Message.ReplaceLineEndings(" ")})", ex);
-        }
+        var obj = ModelOverrides.ReadObject(path, "the U-Net config");
         var keys = new ConfigKeys(obj, path);
         int? Int(string key) => obj[key] is null ? null : keys.Int(key) is var v && v >= 1 ? v : throw keys.Wrong(key, "an integer ≥ 1");
         int? size = null;
