@@ -13,7 +13,10 @@ public static class ClassifierKinds
     /// <summary>LightGBM multiclass gradient-boosted trees on the pixel vector.</summary>
     public const string LightGbm = "lightgbm";
 
-    private static readonly ClassifierKind[] Kinds = [new MaxEntKind(), new LightGbmKind()];
+    /// <summary>Transfer learning: frozen ImageNet ResNet18 features (512-d) into a trained head (maximum entropy by default).</summary>
+    public const string ResNet18 = "resnet18";
+
+    private static readonly ClassifierKind[] Kinds = [new MaxEntKind(), new LightGbmKind(), new ResNet18Kind()];
 
     /// <summary>Every valid kind name.</summary>
     public static IReadOnlyList<string> Names { get; } = Kinds.Select(k => k.Name).ToArray();
@@ -28,10 +31,21 @@ public static class ClassifierKinds
     }
 }
 
-/// <summary>One kind of classifier: the ML.NET trainer that maps a feature vector and a key label to a model.</summary>
+/// <summary>
+/// One kind of classifier: where its feature vectors come from (the pixels, unless it says otherwise) and the ML.NET
+/// trainer that maps a feature vector and a key label to a model.
+/// </summary>
 internal abstract class ClassifierKind
 {
     public abstract string Name { get; }
+
+    /// <summary>How images become feature vectors.</summary>
+    public virtual FeatureSource Features => PixelFeatures.Instance;
+
+    /// <summary>Checks the kind's own options; throws naming the option.</summary>
+    public virtual void Validate(ClassifierOptions options)
+    {
+    }
 
     /// <summary>A trainer reading <see cref="FeatureColumns.Features"/> and <see cref="FeatureColumns.Label"/> (key type).</summary>
     public abstract IEstimator<ITransformer> CreateTrainer(MLContext ml, ClassifierOptions options);
@@ -41,7 +55,19 @@ internal sealed class MaxEntKind : ClassifierKind
 {
     public override string Name => ClassifierKinds.MaxEnt;
 
-    public override IEstimator<ITransformer> CreateTrainer(MLContext ml, ClassifierOptions options)
+    public override IEstimator<ITransformer> CreateTrainer(MLContext ml, ClassifierOptions options) => Trainer(ml, options);
+
+    public override void Validate(ClassifierOptions options) => Check(options.MaxEnt);
+
+    internal static void Check(MaxEntOptions o)
+    {
+        OptionChecks.Require(o.L2Regularization >= 0 && o.L1Regularization >= 0, "maxent l1/l2 must not be negative");
+        OptionChecks.Require(o.MaximumIterations >= 1, $"maxent max_iterations = {o.MaximumIterations} must be at least 1");
+        OptionChecks.Require(o.OptimizationTolerance > 0, "maxent tolerance must be positive");
+        OptionChecks.Require(o.HistorySize >= 1, "maxent history must be at least 1");
+    }
+
+    internal static IEstimator<ITransformer> Trainer(MLContext ml, ClassifierOptions options)
     {
         var o = options.MaxEnt;
         return ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new LbfgsMaximumEntropyMulticlassTrainer.Options
@@ -62,7 +88,20 @@ internal sealed class LightGbmKind : ClassifierKind
 {
     public override string Name => ClassifierKinds.LightGbm;
 
-    public override IEstimator<ITransformer> CreateTrainer(MLContext ml, ClassifierOptions options)
+    public override IEstimator<ITransformer> CreateTrainer(MLContext ml, ClassifierOptions options) => Trainer(ml, options);
+
+    public override void Validate(ClassifierOptions options) => Check(options.LightGbm);
+
+    internal static void Check(LightGbmOptions o)
+    {
+        OptionChecks.Require(o.NumberOfIterations >= 1, $"lightgbm iterations = {o.NumberOfIterations} must be at least 1");
+        OptionChecks.Require(o.NumberOfLeaves >= 2, $"lightgbm leaves = {o.NumberOfLeaves} must be at least 2");
+        OptionChecks.Require(o.LearningRate > 0, "lightgbm learning_rate must be positive");
+        OptionChecks.Require(o.MinimumExampleCountPerLeaf >= 1, "lightgbm min_leaf must be at least 1");
+        OptionChecks.Require(o.MaximumBinCountPerFeature >= 2, "lightgbm max_bins must be at least 2");
+    }
+
+    internal static IEstimator<ITransformer> Trainer(MLContext ml, ClassifierOptions options)
     {
         var o = options.LightGbm;
         return ml.MulticlassClassification.Trainers.LightGbm(new LightGbmMulticlassTrainer.Options
@@ -80,5 +119,15 @@ internal sealed class LightGbmKind : ClassifierKind
             Seed = options.Seed,
             Silent = true,
         });
+    }
+}
+
+/// <summary>Option checks shared by the kinds.</summary>
+internal static class OptionChecks
+{
+    public static void Require(bool ok, string what)
+    {
+        if (!ok)
+            throw new ClassificationException($"classifier option {what}");
     }
 }

@@ -40,6 +40,16 @@ public sealed record ClassifierOptions
 
     /// <summary>Settings of the <c>lightgbm</c> kind.</summary>
     [JsonPropertyName("lightgbm")] public LightGbmOptions LightGbm { get; init; } = new();
+
+    /// <summary>The resnet18 kind's head (its trainer's own options are <see cref="MaxEnt"/> or <see cref="LightGbm"/>).</summary>
+    [JsonPropertyName("resnet18")] public ResNet18Options ResNet18 { get; init; } = new();
+}
+
+/// <summary>The resnet18 kind: which trainer reads the frozen network's features.</summary>
+public sealed record ResNet18Options
+{
+    /// <summary>maxent (default) or lightgbm.</summary>
+    [JsonPropertyName("head")] public string Head { get; init; } = ClassifierKinds.MaxEnt;
 }
 
 /// <summary>L-BFGS maximum entropy (multinomial logistic regression) on the pixel vector.</summary>

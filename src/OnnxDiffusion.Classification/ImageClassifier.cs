@@ -79,8 +79,8 @@ public sealed class ImageClassifier
         var clock = Stopwatch.StartNew();
         var ml = new MLContext(options.Seed);
         var scaling = PixelScaling.For(options.PixelRange);
-        var rows = trainingSets.SelectMany(s => s.ReadFeatures(ml, scaling));
-        var schema = FeatureRow.Schema(reference.Channels * reference.Height * reference.Width, reference.ClassNames.Count);
+        var rows = trainingSets.SelectMany(s => kind.Features.Read(s, ml, scaling));
+        var schema = FeatureRow.Schema(kind.Features.Length(reference), reference.ClassNames.Count);
         // Cached: both trainers pass over the data many times, and reading a folder set decodes images.
         var data = ml.Data.Cache(ml.Data.LoadFromEnumerable(rows, schema));
         var model = kind.CreateTrainer(ml, options).Fit(data);
@@ -95,8 +95,9 @@ public sealed class ImageClassifier
         TrainingSetValidation.CheckShape(this, images, "image set");
         if (images.Count == 0)
             return [];
-        var schema = FeatureRow.Schema(Channels * Height * Width, images.ClassNames.Count);
-        var data = _ml.Data.LoadFromEnumerable(images.ReadFeatures(_ml, _scaling), schema);
+        var features = ClassifierKinds.Get(Kind).Features;
+        var schema = FeatureRow.Schema(features.Length(images), images.ClassNames.Count);
+        var data = _ml.Data.LoadFromEnumerable(features.Read(images, _ml, _scaling), schema);
         var keys = _model.Transform(data).GetColumn<uint>(FeatureColumns.PredictedLabel).ToArray();
         // Keys are 1-based; 0 (missing) cannot come out of a trained multiclass model.
         return keys.Select(k => (int)k - 1).ToArray();
@@ -121,30 +122,11 @@ public sealed class ImageClassifier
         };
     }
 
-    // Only the chosen kind's section counts: the other one may hold anything, it is not used.
+    // Only the chosen kind's section counts: the others may hold anything, they are not used.
     private static void ValidateOptions(ClassifierOptions o)
     {
-        static void Require(bool ok, string what)
-        {
-            if (!ok)
-                throw new ClassificationException($"classifier option {what}");
-        }
-        Require(o.Threads >= 1, $"threads = {o.Threads} must be at least 1");
+        OptionChecks.Require(o.Threads >= 1, $"threads = {o.Threads} must be at least 1");
         _ = PixelScaling.For(o.PixelRange);
-        if (o.Kind == ClassifierKinds.MaxEnt)
-        {
-            Require(o.MaxEnt.L2Regularization >= 0 && o.MaxEnt.L1Regularization >= 0, "maxent l1/l2 must not be negative");
-            Require(o.MaxEnt.MaximumIterations >= 1, $"maxent max_iterations = {o.MaxEnt.MaximumIterations} must be at least 1");
-            Require(o.MaxEnt.OptimizationTolerance > 0, "maxent tolerance must be positive");
-            Require(o.MaxEnt.HistorySize >= 1, "maxent history must be at least 1");
-        }
-        else if (o.Kind == ClassifierKinds.LightGbm)
-        {
-            Require(o.LightGbm.NumberOfIterations >= 1, $"lightgbm iterations = {o.LightGbm.NumberOfIterations} must be at least 1");
-            Require(o.LightGbm.NumberOfLeaves >= 2, $"lightgbm leaves = {o.LightGbm.NumberOfLeaves} must be at least 2");
-            Require(o.LightGbm.LearningRate > 0, "lightgbm learning_rate must be positive");
-            Require(o.LightGbm.MinimumExampleCountPerLeaf >= 1, "lightgbm min_leaf must be at least 1");
-            Require(o.LightGbm.MaximumBinCountPerFeature >= 2, "lightgbm max_bins must be at least 2");
-        }
+        ClassifierKinds.Get(o.Kind).Validate(o);
     }
 }

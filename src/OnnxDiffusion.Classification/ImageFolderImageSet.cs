@@ -51,6 +51,9 @@ internal sealed class ImageFolderImageSet : ImageSet
         return (codec.Info.Width, codec.Info.Height);
     }
 
+    // Same listing rules and order as Open, so labels line up.
+    internal override LabeledImages Decode() => ImageFolderDataset.Load(Name, Channels, ClassNames);
+
     internal override IEnumerable<FeatureRow> ReadFeatures(MLContext ml, PixelScaling scaling)
     {
         if (Count == 0)

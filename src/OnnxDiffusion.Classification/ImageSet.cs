@@ -59,6 +59,9 @@ public abstract class ImageSet
     /// <summary>Features of every image, in <see cref="Labels"/> order.</summary>
     internal abstract IEnumerable<FeatureRow> ReadFeatures(MLContext ml, PixelScaling scaling);
 
+    /// <summary>The images themselves, in <see cref="Labels"/> order (for kinds that featurize pixels with a network).</summary>
+    internal abstract LabeledImages Decode();
+
     /// <summary>"C×H×W", for messages.</summary>
     internal string ShapeText => $"{Channels}×{Height}×{Width}";
 

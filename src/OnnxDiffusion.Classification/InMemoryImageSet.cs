@@ -14,6 +14,8 @@ internal sealed class InMemoryImageSet : ImageSet
         _images = images;
     }
 
+    internal override LabeledImages Decode() => _images;
+
     internal override IEnumerable<FeatureRow> ReadFeatures(MLContext ml, PixelScaling scaling)
     {
         for (int i = 0; i < _images.Count; i++)

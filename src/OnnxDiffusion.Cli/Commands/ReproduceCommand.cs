@@ -18,7 +18,7 @@ public static class ReproduceCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var profile = new Option<string>("--profile") { Description = "quick (smoke, 2 replicates) | default (3 replicates, ≤ 10 min on 2 cores) | full (GPU-sized)", DefaultValueFactory = _ => "default" };
+        var profile = new Option<string>("--profile") { Description = "quick (smoke, 2 replicates) | default (3 replicates, ≤ 10 min on 2 cores) | paper (default + the resnet18 classifier) | full (GPU-sized)", DefaultValueFactory = _ => "default" };
         var planFile = new Option<string?>("--plan") { Description = "experiment plan JSON (a profile plus overrides); replaces --profile" };
         var model = CommonOptions.Model();
         var data = new Option<string>("--data") { Description = "real dataset (IDX folder, or ImageFolder with train/ and test/)", DefaultValueFactory = _ => "data/fashion-mnist" };
