@@ -8,7 +8,8 @@
 //   BenchQuality       quality at speed: DDIM vs DPM-Solver++(2M) at N = 5 … 50, FD and label fidelity against the real
 //                      test set, images/s, a table and an FD-vs-NFE plot in runs/quality (--quality-images=1000
 //                      --quality-steps=5,8,10,15,20,25,50 --quality-threads=2); tens of minutes on 2 cores
-//   Reproduce          the experiment on the embedded default (--profile=quick|default|full)
+//   BenchFeaturize     ResNet18 featurization images/s, one lane vs one lane per core, side by side (--featurize-images=200)
+//   Reproduce          the experiment on the embedded default (--profile=quick|default|paper|full)
 //   ReproduceFull      the full-size experiment (GPU-sized)
 //   TrainDefaultModel  PyTorch recipe for models/fashion-mnist-ddpm and models/fashion-mnist-features (hours on CPU; not for CI)
 
@@ -23,6 +24,7 @@ var compareImages = Argument("compare-images", 64);
 var qualityImages = Argument("quality-images", 1000);
 var qualitySteps = Argument("quality-steps", "5,8,10,15,20,25,50");
 var qualityThreads = Argument("quality-threads", 2);
+var featurizeImages = Argument("featurize-images", 200);
 var solution = "./OnnxDiffusion.sln";
 var python = "/usr/bin/python3";
 
@@ -80,7 +82,7 @@ Task("Bench")
 Task("Reproduce")
     .Does(() =>
 {
-    // The paper's experiment on the embedded default (--profile=quick|default|full, --out=DIR).
+    // The paper's experiment on the embedded default (--profile=quick|default|paper|full, --out=DIR).
     var profile = Argument("profile", "default");
     var outDir = Argument("out", $"runs/{profile}");
     DotNetRun("./src/OnnxDiffusion.Cli/OnnxDiffusion.Cli.csproj",
@@ -144,6 +146,16 @@ Task("BenchQuality")
         new DotNetBuildSettings { Configuration = "Release" });
     var dll = "./benchmarks/OnnxDiffusion.Benchmarks/bin/Release/net10.0/OnnxDiffusion.Benchmarks.dll";
     var args = $"{dll} quality --images {qualityImages} --steps {qualitySteps} --threads {qualityThreads} --out runs/quality";
+    if (StartProcess("dotnet", args) != 0)
+        throw new Exception($"dotnet {args} failed");
+});
+
+Task("BenchFeaturize")
+    .Does(() =>
+{
+    DotNetBuild("./benchmarks/OnnxDiffusion.Benchmarks/OnnxDiffusion.Benchmarks.csproj",
+        new DotNetBuildSettings { Configuration = "Release" });
+    var args = $"./benchmarks/OnnxDiffusion.Benchmarks/bin/Release/net10.0/OnnxDiffusion.Benchmarks.dll featurize --images {featurizeImages} --repeats 3";
     if (StartProcess("dotnet", args) != 0)
         throw new Exception($"dotnet {args} failed");
 });

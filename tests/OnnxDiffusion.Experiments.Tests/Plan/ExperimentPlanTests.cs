@@ -32,6 +32,17 @@ public class ExperimentPlanTests
     }
 
     [Fact]
+    public void The_paper_profile_is_the_default_design_with_all_three_kinds()
+    {
+        var paper = ExperimentPlan.ForProfile("paper");
+        var d = ExperimentPlan.ForProfile("default");
+        Assert.Equal(["maxent", "lightgbm", "resnet18"], paper.Classifiers);
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(d with { Profile = "paper", Classifiers = paper.Classifiers }),
+            System.Text.Json.JsonSerializer.Serialize(paper));
+        Assert.Equal(["maxent", "lightgbm"], d.Classifiers);
+    }
+
+    [Fact]
     public void A_file_overrides_its_profile()
     {
         var p = ExperimentPlan.Load(PlanFile("""{ "profile": "quick", "replicates": 4, "draws": 2, "generated": false }"""));
