@@ -36,6 +36,16 @@ public class ResNet18FeatureExtractorTests
     }
 
     [Fact]
+    public void FeaturesDoNotDependOnTheLaneCount()
+    {
+        var set = Images(3, p => (byte)(p * 3), p => (byte)(255 - p), p => (byte)(p * 7 % 256), p => (byte)(p / 2), p => (byte)(p % 17 * 15));
+        using var one = new ResNet18FeatureExtractor(lanes: 1);
+        using var three = new ResNet18FeatureExtractor(lanes: 3);
+        Assert.Equal(one.Run(set).Features, three.Run(set).Features);
+        Assert.Equal(3, three.Lanes);
+    }
+
+    [Fact]
     public void MissingModelFilesAreNamed()
     {
         var ex = Assert.Throws<OnnxDiffusionException>(() => new ResNet18FeatureExtractor("/nonexistent/models"));
