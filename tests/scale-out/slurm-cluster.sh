@@ -37,6 +37,18 @@ if ! command -v slurmctld >/dev/null || ! command -v munged >/dev/null || ! comm
 fi
 [ -e "$cli" ] || dotnet build "$root/src/OnnxDiffusion.Cli" -c Release >/dev/null || { bad "build the CLI"; finish; }
 
+# submit.sh refuses bad arguments with one line and exit 2, before anything is submitted.
+check_refused() { # expected text, then the arguments
+  local want=$1; shift
+  local err rc
+  err=$("$submit" "$@" 2>&1 >/dev/null); rc=$?
+  if [ "$rc" -eq 2 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ "$err" == *"$want"* ]]; then ok "submit.sh refuses: $err"; else bad "submit.sh $* gave exit $rc: $err"; fi
+}
+check_refused "--shards 'x'" --shards x --out /tmp/none -- reconstruct
+check_refused "expected reconstruct or generate" --shards 2 --out /tmp/none -- reproduce
+check_refused "give --out to submit.sh" --shards 2 --out /tmp/none --cli "$cli" -- reconstruct --out /tmp/elsewhere
+
+
 work=$(mktemp -d /tmp/slurm-cluster.XXXX)
 chmod 755 "$work"
 stop() {

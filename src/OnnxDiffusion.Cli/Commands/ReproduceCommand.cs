@@ -67,10 +67,25 @@ public static class ReproduceCommand
     {
         var runner = new ExperimentRunner(plan, settings);
         runner.Validate();
+        bool existed = Directory.Exists(settings.OutDirectory);
         OutputFolder.Prepare(settings.OutDirectory);
         Experiments.Results.ExperimentResults? results = null;
         string grid = "";
-        AnsiConsole.Progress()
+        try
+        {
+            Run();
+        }
+        catch when (!existed && !Directory.EnumerateFiles(settings.OutDirectory, "*", SearchOption.AllDirectories).Any())
+        {
+            // Refused before any stage wrote a file (e.g. data the model cannot take): leave no empty folder behind.
+            Directory.Delete(settings.OutDirectory, recursive: true);
+            throw;
+        }
+        ReportWriter.Write(settings.OutDirectory, results!, Path.GetRelativePath(settings.OutDirectory, grid));
+        Console.WriteLine($"report: {Path.Combine(settings.OutDirectory, "report.md")}");
+        return 0;
+
+        void Run() => AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new ElapsedTimeColumn())
             .Start(ctx =>
@@ -84,8 +99,5 @@ public static class ReproduceCommand
                     task.Value = total == 0 ? 1 : done;
                 });
             });
-        ReportWriter.Write(settings.OutDirectory, results!, Path.GetRelativePath(settings.OutDirectory, grid));
-        Console.WriteLine($"report: {Path.Combine(settings.OutDirectory, "report.md")}");
-        return 0;
     }
 }

@@ -216,14 +216,25 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         sample.Span.CopyTo(_x);
         if (Guided)
             sample.Span.CopyTo(_x.AsSpan(b * s));
+        // _t is always kept (messages name the timestep); the graph's own dtype gets a copy only when it is not int64.
         for (int i = 0; i < rows; i++)
+            _t[i] = timesteps.Span[i % b];
+        switch (Manifest.TimestepDtype)
         {
-            long t = timesteps.Span[i % b];
-            _t[i] = t;
-            _tf[i] = t;
-            _ti[i] = (int)t;
-            _th[i] = (Float16)(float)t;
+            case "float32":
+                for (int i = 0; i < rows; i++)
+                    _tf[i] = _t[i];
+                break;
+            case "float16":
+                for (int i = 0; i < rows; i++)
+                    _th[i] = (Float16)(float)_t[i];
+                break;
+            case "int32":
+                for (int i = 0; i < rows; i++)
+                    _ti[i] = (int)_t[i];
+                break;
         }
+        bool int32Labels = Manifest.ClassLabelsDtype == "int32";
         if (Manifest.IsConditional)
         {
             var labels = condition.Labels.Span;
@@ -234,12 +245,18 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
                     throw new OnnxDiffusionException(
                         $"class label {y} of sample {i} is out of range for {OnnxPath}: expected 0 … {Manifest.NumClasses - 1}" +
                         (Manifest.NullClass is int n ? $" or the null class {n}" : ""));
-                _y[i] = y;
-                _yi[i] = (int)y;
-                if (Guided)
+                long u = Guided ? condition.NullClass!.Value : 0;
+                if (int32Labels)
                 {
-                    _y[b + i] = condition.NullClass!.Value;
-                    _yi[b + i] = (int)condition.NullClass.Value;
+                    _yi[i] = (int)y;
+                    if (Guided)
+                        _yi[b + i] = (int)u;
+                }
+                else
+                {
+                    _y[i] = y;
+                    if (Guided)
+                        _y[b + i] = u;
                 }
             }
         }

@@ -85,14 +85,6 @@ public sealed class Conditioning
         ConditioningKind.Embedding => Embedding.Length / EmbeddingSize,
         _ => null,
     };
-
-    /// <summary>The condition of samples [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>).</summary>
-    public Conditioning Slice(int start, int length) => Kind switch
-    {
-        ConditioningKind.ClassLabel => Classes(Labels.Slice(start, length), NullClass),
-        ConditioningKind.Embedding => new(Kind, default, null, Embedding.Slice(start * EmbeddingSize, length * EmbeddingSize), NullEmbedding, EmbeddingSize),
-        _ => this,
-    };
 }
 
 /// <summary>What a model takes as its condition: the kind, and for class labels the class count and the null class.</summary>

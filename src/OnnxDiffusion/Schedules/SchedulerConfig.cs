@@ -130,9 +130,6 @@ public sealed record SchedulerConfig
     /// </summary>
     public IReadOnlyList<string> IgnoredScheduleKeys { get; init; } = Array.Empty<string>();
 
-    /// <summary>The one-line description of the schedule that was read (<see cref="Describe"/>), for reports.</summary>
-    public string SourceDescription => Describe();
-
     /// <summary>
     /// One line describing the schedule that was read, e.g. <c>PNDMScheduler config (schedule keys: scaled_linear betas
     /// 0.00085…0.012, T=1000, leading spacing (default), steps_offset 1, epsilon (default), no clipping)</c>. For a config

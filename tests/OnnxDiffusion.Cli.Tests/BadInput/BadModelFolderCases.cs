@@ -94,8 +94,25 @@ internal static class BadModelFolderCases
             dir => Edit(Path.Combine(dir, "onnxdiffusion.json"), "null_class", null),
             f => ["generate", "--model", Model(f), "--guidance", "2", "--per-class", "1", "--steps", "2", "--device", "cpu", "--out", f.Out]);
         yield return Case("byom-generate-unconditional", "--unlabelled", "ddpm-rgb32");
+        yield return Case("byom-unlabelled-conditional", "--unlabelled: ", "cond-rgb16", null,
+            f => ["generate", "--model", Model(f), "--unlabelled", "--per-class", "1", "--steps", "2", "--device", "cpu", "--out", f.Out]);
         // The model against the data.
         yield return Case("byom-data-size", "--resize", "ddpm-rgb32", null, f => Reconstruct(f, Fixture("data-rgb16")));
         yield return Case("byom-data-classes", "class folder 'c0' is not one of the classes", "cond-rgb16", null, f => Reconstruct(f, f.Data));
+        // An unconditional model takes the data's classes: train and test must agree on them.
+        yield return new BadInputCase("byom-train-test-classes", "the train split has classes circle, square, stripes but the test split",
+            f => ["reproduce", "--profile", "quick", "--model", Model(f), "--data", Path.Combine(f.Root, "data3"), "--device", "cpu", "--out", f.Out],
+            f =>
+            {
+                Copy(f, "ddpm-rgb32");
+                string data = Path.Combine(f.Root, "data3");
+                foreach (var file in Directory.GetFiles(Fixture("data-rgb32"), "*.png", SearchOption.AllDirectories))
+                {
+                    string to = Path.Combine(data, Path.GetRelativePath(Fixture("data-rgb32"), file));
+                    Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+                    File.Copy(file, to);
+                }
+                Directory.Move(Path.Combine(data, "test", "stripes"), Path.Combine(data, "test", "zigzag"));
+            });
     }
 }

@@ -380,7 +380,6 @@ public class SchedulerConfigFamiliesTests
         Assert.Equal(
             "PNDMScheduler config (schedule keys: scaled_linear betas 0.00085…0.012, T=1000, leading spacing (default), " +
             "steps_offset 1, epsilon (default), no clipping)", pndm.Describe());
-        Assert.Equal(pndm.Describe(), pndm.SourceDescription);
 
         Assert.Equal(
             "GaussianDDPMScheduler config (schedule keys: linear betas 0.0001…0.02, T=1000, leading spacing (default), " +
