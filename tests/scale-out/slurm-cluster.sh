@@ -2,13 +2,20 @@
 # A real single-node Slurm cluster, started here, running the project's own array script (scale-out/slurm/submit.sh):
 #  1. a 4-task reconstruct array plus its merge job must give PNGs and a manifest byte-identical to one local run;
 #  2. an array whose task 1 is cancelled (scancel) mid-run, resubmitted, must resume and merge to the same bytes;
-#  3. a failing task must fail the merge job, naming its log.
+#  3. a failing task must fail the merge job, naming its log;
+#  4. `reproduce` as a 2-task array (synthesis sets dealt to the tasks) plus the merge job's run (classification, metrics,
+#     report) must give the same results, results.json and synthetic sets as one local run; after a set is deleted,
+#     resubmitting remakes only that set and the results stay the same.
 # Installs Debian's slurmctld, slurmd, slurm-client and munge when missing; starts munged, slurmctld and slurmd without
 # systemd under one temp folder; stops every daemon it started, by PID, whatever happens. Needs root (apt, munge user).
 # Prints "slurm: N passed, N failed" last; exit 0 only when all passed.
 # Usage: tests/scale-out/slurm-cluster.sh [CLI.dll]   (default: the Release build, built if missing)
+#        tests/scale-out/slurm-cluster.sh --run 'COMMANDS'   runs COMMANDS (bash, in the repository root) against the
+#        started cluster instead of the checks, waits until the queue is empty, then stops it (to try README commands).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+user_run=""
+if [ "${1:-}" = --run ]; then user_run=$2; shift 2; fi
 cli=${1:-$root/src/OnnxDiffusion.Cli/bin/Release/net10.0/onnxdiffusion.dll}
 submit=$root/src/OnnxDiffusion.Cli/scale-out/slurm/submit.sh
 passed=0; failed=0
@@ -45,7 +52,7 @@ check_refused() { # expected text, then the arguments
   if [ "$rc" -eq 2 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] && [[ "$err" == *"$want"* ]]; then ok "submit.sh refuses: $err"; else bad "submit.sh $* gave exit $rc: $err"; fi
 }
 check_refused "--shards 'x'" --shards x --out /tmp/none -- reconstruct
-check_refused "expected reconstruct or generate" --shards 2 --out /tmp/none -- reproduce
+check_refused "expected reconstruct, generate or reproduce" --shards 2 --out /tmp/none -- metrics
 check_refused "give --out to submit.sh" --shards 2 --out /tmp/none --cli "$cli" -- reconstruct --out /tmp/elsewhere
 
 
@@ -98,6 +105,12 @@ if [ "$(sinfo -h -n localhost -o %t 2>/dev/null)" != idle ]; then
   bad "cluster up (sinfo: $(sinfo -h -o %t 2>&1); $(tail -2 "$work/slurmctld.log" 2>/dev/null))"; finish
 fi
 ok "single-node cluster up (Slurm $(sinfo -V | cut -d' ' -f2))"
+if [ -n "$user_run" ]; then
+  (cd "$root" && bash -c "$user_run") && ok "ran: $user_run" || bad "ran: $user_run"
+  for _ in $(seq 36000); do [ -z "$(squeue -h 2>/dev/null)" ] && break; sleep 0.5; done
+  sacct >/dev/null 2>&1; squeue -h -t all -o '%i %j %T' 2>/dev/null | sed 's/^/slurm:   job /'
+  finish
+fi
 
 # Waits for the merge job to leave the queue; returns its state (COMPLETED, FAILED, …).
 wait_job() {
@@ -161,5 +174,36 @@ if [ "$state" = FAILED ] && grep -q "error: task 0 of the array ended with statu
   ok "a failing task fails the merge job, naming its log"
 else
   bad "failing task: merge $state; $(cat "$work/run3/logs/merge.log" 2>/dev/null | tail -1)"
+fi
+
+# 4. reproduce on the cluster: a small plan (2 replicates × (1 strength + generated) = 4 synthetic sets on 2 tasks).
+cat > "$work/plan.json" <<'PLAN'
+{"profile": "quick", "per_class": 6, "strengths": [0.5], "steps": 5, "test_limit": 300}
+PLAN
+rcmd=(reproduce --plan "$work/plan.json" --model "$root/models/fashion-mnist-ddpm" --data "$root/data/fashion-mnist" --device cpu)
+dotnet "$cli" "${rcmd[@]}" --out "$work/rlocal" >/dev/null 2>&1 || { bad "local reproduce"; finish; }
+same_run() { # results, results.json and every synthetic set's PNGs and manifest
+  cmp -s "$1/results.csv" "$2/results.csv" && cmp -s "$1/results.json" "$2/results.json" &&
+  diff <(cd "$1/synthetic" && find . -type f ! -name '*.partial' -print0 | sort -z | xargs -0 sha256sum) \
+       <(cd "$2/synthetic" && find . -type f ! -name '*.partial' -print0 | sort -z | xargs -0 sha256sum) >/dev/null
+}
+t0=$(date +%s.%N)
+read -r _ array _ merge < <("$submit" --shards 2 --out "$work/run4" --cli "$cli" -- "${rcmd[@]}")
+state=$(wait_job "$merge")
+t1=$(date +%s.%N)
+shares=$(grep -ho 'shard [0-9]/2: [0-9]* of [0-9]*' "$work/run4/logs/task-0.log" "$work/run4/logs/task-1.log" 2>/dev/null | tr '\n' ';')
+if [ "$state" = COMPLETED ] && [ -s "$work/run4/report.md" ] && same_run "$work/rlocal" "$work/run4"; then
+  ok "reproduce as array $array ($shares) + merge $merge: results and synthetic sets identical to one local run ($(python3 -c "print(round($t1-$t0,1))") s)"
+else
+  bad "reproduce array: merge $state; $shares $(tail -1 "$work/run4/logs/merge.log" 2>/dev/null)"
+fi
+gone=$(find "$work/run4/synthetic/r1" -mindepth 1 -maxdepth 1 -name 's0.5-*' | head -1)
+rm -rf "$gone" "$work/run4/report.md"
+read -r _ array _ merge < <("$submit" --shards 2 --out "$work/run4" --cli "$cli" -- "${rcmd[@]}")
+state=$(wait_job "$merge")
+if [ "$state" = COMPLETED ] && [ -d "$gone" ] && [ -s "$work/run4/report.md" ] && same_run "$work/rlocal" "$work/run4"; then
+  ok "resubmitted reproduce remakes the deleted set $(basename "$gone") and reports the same results"
+else
+  bad "resubmitted reproduce: merge $state; $(tail -1 "$work/run4/logs/merge.log" 2>/dev/null)"
 fi
 finish

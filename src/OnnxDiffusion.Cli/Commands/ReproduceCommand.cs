@@ -5,6 +5,7 @@ using OnnxDiffusion.Experiments.Plan;
 using OnnxDiffusion.Experiments.Reporting;
 using OnnxDiffusion.Experiments.Running;
 using OnnxDiffusion.Metrics;
+using OnnxDiffusion.Synthesis;
 using Spectre.Console;
 
 namespace OnnxDiffusion.Cli.Commands;
@@ -32,11 +33,15 @@ public static class ReproduceCommand
         var device = CommonOptions.Device();
         var replicates = new Option<int?>("--replicates") { Description = "independent replicates R: each its own real subset, noise and trainer seed (default: the profile's)" };
         var sampler = new Option<string?>("--sampler") { Description = $"{string.Join(" | ", OnnxDiffusion.Sampling.Samplers.Names)} (default: the plan's, ddim)" };
+        var shard = new Option<string?>("--shard")
+        {
+            Description = "i/n: make only the synthetic sets shard i of n owns (a cluster array task), then stop; a run without --shard on the same --out classifies and reports (scale-out/slurm/submit.sh does both)",
+        };
         // Kept only to say what replaced it: a silently different design would be worse than an error.
         var seeds = new Option<int?>("--seeds") { Hidden = true };
         var cmd = new Command("reproduce", "Run the paper's experiment: strength sweep, classifiers, metrics, report.")
         {
-            profile, planFile, model, data, features, resize, output, device, replicates, sampler, seeds,
+            profile, planFile, model, data, features, resize, output, device, replicates, sampler, shard, seeds,
         };
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
@@ -48,6 +53,9 @@ public static class ReproduceCommand
             if (p.GetValue(sampler) is string name)
                 plan = plan with { Sampler = name };
             string outDir = p.GetValue(output) ?? Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+            var part = p.GetValue(shard) is string text ? ShardSpec.Parse(text) : (ShardSpec?)null;
+            if (part is not null && p.GetValue(output) is null)
+                throw new ConfigException("--shard needs --out: every shard and the final run must share one output folder");
             return Execute(plan, new RunnerSettings
             {
                 ModelDirectory = CommonOptions.Resolve(p.GetValue(model)!),
@@ -57,13 +65,13 @@ public static class ReproduceCommand
                 Resize = p.GetValue(resize),
                 OutDirectory = outDir,
                 Device = CommandRunner.Device(p.GetValue(device)),
-            });
+            }, part);
         }));
         return cmd;
     }
 
-    /// <summary>Runs the experiment and writes the report.</summary>
-    public static int Execute(ExperimentPlan plan, RunnerSettings settings)
+    /// <summary>Runs the experiment and writes the report; with a shard, makes only that shard's synthetic sets.</summary>
+    public static int Execute(ExperimentPlan plan, RunnerSettings settings, ShardSpec? shard = null)
     {
         var runner = new ExperimentRunner(plan, settings);
         runner.Validate();
@@ -71,6 +79,7 @@ public static class ReproduceCommand
         OutputFolder.Prepare(settings.OutDirectory);
         Experiments.Results.ExperimentResults? results = null;
         string grid = "";
+        (int Owned, int Total) owned = default;
         try
         {
             Run();
@@ -80,6 +89,12 @@ public static class ReproduceCommand
             // Refused before any stage wrote a file (e.g. data the model cannot take): leave no empty folder behind.
             Directory.Delete(settings.OutDirectory, recursive: true);
             throw;
+        }
+        if (shard is { } part)
+        {
+            Console.WriteLine($"shard {part}: {owned.Owned} of {owned.Total} synthetic sets are in {Path.Combine(settings.OutDirectory, "synthetic")}; " +
+                              "run reproduce without --shard on the same --out to classify, measure and report");
+            return 0;
         }
         ReportWriter.Write(settings.OutDirectory, results!, Path.GetRelativePath(settings.OutDirectory, grid));
         Console.WriteLine($"report: {Path.Combine(settings.OutDirectory, "report.md")}");
@@ -91,13 +106,17 @@ public static class ReproduceCommand
             .Start(ctx =>
             {
                 var tasks = new Dictionary<string, ProgressTask>();
-                (results, grid) = runner.Run((stage, done, total) =>
+                void Progress(string stage, int done, int total)
                 {
                     if (!tasks.TryGetValue(stage, out var task))
                         tasks[stage] = task = ctx.AddTask(stage, maxValue: Math.Max(1, total));
                     task.MaxValue = Math.Max(1, total);
                     task.Value = total == 0 ? 1 : done;
-                });
+                }
+                if (shard is { } part)
+                    owned = runner.Synthesize(part, Progress);
+                else
+                    (results, grid) = runner.Run(Progress);
             });
     }
 }

@@ -66,24 +66,15 @@ public sealed class ExperimentRunner(ExperimentPlan plan, RunnerSettings setting
     /// <summary>Runs every stage and returns the results and the grid's path (the caller writes the report).</summary>
     public (ExperimentResults Results, string GridPath) Run(StageProgress? progress = null, CancellationToken ct = default)
     {
-        Validate();
-        var context = new StageContext(new StageCache(Path.Combine(settings.OutDirectory, "cache")), progress, ct);
-        using var pipeline = DiffusionPipeline.Open(new PipelineSettings
-        {
-            ModelDirectory = settings.ModelDirectory, Device = settings.Device, Sampler = plan.Sampler, Steps = plan.Steps,
-            Eta = plan.Eta, Guidance = plan.Guidance, Seed = plan.Seed, BatchSize = plan.Batch,
-        });
+        var (context, pipeline, real) = Open(progress, ct);
+        using var _ = pipeline;
         var m = pipeline.Manifest;
-        var replicates = Replicate.All(plan.Seed, plan.Replicates);
-        var real = RealDataStage.Run(new RealDataInput(settings.DataDirectory, m, pipeline.Model.Path, settings.Resize, plan.PerClass, replicates,
-            plan.Seed, plan.TestLimit), context);
         var notes = new List<string>(pipeline.Model.Scheduler.Warnings);
         if (pipeline.Model.Scheduler.IgnoredScheduleKeys is { Count: > 0 } unused)
             notes.Add($"{pipeline.Model.Scheduler.ClassName} keys the {pipeline.Sampler.Name} sampler does not use: {string.Join(", ", unused)}");
         if (real.Train.Resized is { } resized)
             notes.Add($"real images {resized}");
-        // An unconditional model's samples carry no class, so there is no labelled generated set to train on.
-        bool generated = plan.Generated && m.IsConditional;
+        bool generated = WithGenerated(m);
         if (plan.Generated && !generated)
             notes.Add("no generated set: the model is unconditional, so samples from noise have no class labels (reconstructions keep their source's label)");
 
@@ -151,6 +142,49 @@ public sealed class ExperimentRunner(ExperimentPlan plan, RunnerSettings setting
         };
         return (results, grid);
     }
+
+    /// <summary>
+    /// A cluster array task's share of the run: makes only the synthetic sets <paramref name="shard"/> owns (set k of
+    /// replicate r is unit r·(sets per replicate) + k) into the run's folder, and stops. A run without a shard on the same
+    /// folder then finds them finished and does classification, metrics and the report, as it would after a local crash.
+    /// </summary>
+    /// <returns>The sets this shard owns and the run's total.</returns>
+    public (int Owned, int Total) Synthesize(ShardSpec shard, StageProgress? progress = null, CancellationToken ct = default)
+    {
+        var (context, pipeline, real) = Open(progress, ct);
+        using var _ = pipeline;
+        bool generated = WithGenerated(pipeline.Manifest);
+        var synthesis = new SynthesisStage(pipeline);
+        int owned = 0;
+        foreach (var subset in real.Subsets)
+            owned += synthesis.Run(new SynthesisInput(real, subset, plan.Strengths, generated, plan.PerClass, settings.OutDirectory, shard), context).Count;
+        return (owned, plan.Replicates * SynthesisStage.SetsPerReplicate(plan.Strengths.Count, generated));
+    }
+
+    private (StageContext Context, DiffusionPipeline Pipeline, RealData Real) Open(StageProgress? progress, CancellationToken ct)
+    {
+        Validate();
+        var context = new StageContext(new StageCache(Path.Combine(settings.OutDirectory, "cache")), progress, ct);
+        var pipeline = DiffusionPipeline.Open(new PipelineSettings
+        {
+            ModelDirectory = settings.ModelDirectory, Device = settings.Device, Sampler = plan.Sampler, Steps = plan.Steps,
+            Eta = plan.Eta, Guidance = plan.Guidance, Seed = plan.Seed, BatchSize = plan.Batch,
+        });
+        try
+        {
+            var real = RealDataStage.Run(new RealDataInput(settings.DataDirectory, pipeline.Manifest, pipeline.Model.Path, settings.Resize,
+                plan.PerClass, Replicate.All(plan.Seed, plan.Replicates), plan.Seed, plan.TestLimit), context);
+            return (context, pipeline, real);
+        }
+        catch
+        {
+            pipeline.Dispose();
+            throw;
+        }
+    }
+
+    // An unconditional model's samples carry no class, so there is no labelled generated set to train on.
+    private bool WithGenerated(ModelManifest m) => plan.Generated && m.IsConditional;
 
     // Per replicate: real; each synthetic(s); generated; real+synthetic(s); real+generated — for every kind, seed r.
     private List<TrainingJob> Jobs(RealSubset subset, IReadOnlyList<(SyntheticSetRef Ref, Data.LabeledImages Images)> sets)

@@ -14,8 +14,12 @@ namespace OnnxDiffusion.Experiments.Stages;
 /// <param name="Generated">Whether to add the generated set.</param>
 /// <param name="PerClass">Images per class (the subset's).</param>
 /// <param name="OutDirectory">The run's output folder; sets go to <c>synthetic/r&lt;r&gt;/</c>.</param>
+/// <param name="Shard">
+/// Null: every set. Otherwise only the sets this shard owns: set k of replicate r is unit r·(sets per replicate) + k, owned
+/// as <see cref="ShardSpec.Owns"/> says, so n processes on a cluster make disjoint sets into the same folder.
+/// </param>
 public sealed record SynthesisInput(RealData Real, RealSubset Subset, IReadOnlyList<double> Strengths, bool Generated, int PerClass,
-    string OutDirectory);
+    string OutDirectory, ShardSpec? Shard = null);
 
 /// <summary>A finished synthetic set on disk.</summary>
 /// <param name="Replicate">Replicate index.</param>
@@ -36,7 +40,10 @@ public sealed class SynthesisStage(DiffusionPipeline pipeline)
     /// <summary>Stage name in timings.</summary>
     public const string Name = "synthesis";
 
-    /// <summary>Makes (or finds) every set of the replicate.</summary>
+    /// <summary>Sets per replicate: one per strength, plus the generated set.</summary>
+    public static int SetsPerReplicate(int strengths, bool generated) => strengths + (generated ? 1 : 0);
+
+    /// <summary>Makes (or finds) every set of the replicate (or, with a shard, the sets it owns).</summary>
     public IReadOnlyList<SyntheticSetRef> Run(SynthesisInput input, StageContext context)
     {
         var rep = input.Subset.Replicate;
@@ -54,6 +61,11 @@ public sealed class SynthesisStage(DiffusionPipeline pipeline)
         if (input.Generated)
             plans.Add((MetricSets.Generated, null, generate,
                 SynthesisRun.Recipe(pipeline, "generate", input.PerClass, generate.Count, 1.0, null, ShardSpec.All, classNames) with { Seed = rep.GeneratedSeed }));
+        if (input.Shard is { } shard)
+        {
+            int first = rep.Index * SetsPerReplicate(input.Strengths.Count, input.Generated);
+            plans = plans.Where((_, k) => shard.Owns(first + k)).ToList();
+        }
 
         int total = plans.Sum(p => p.Items.Count), before = 0;
         string stage = $"synthesis r{rep.Index}";

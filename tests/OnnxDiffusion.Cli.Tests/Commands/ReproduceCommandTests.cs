@@ -4,6 +4,7 @@ using OnnxDiffusion.Data;
 using OnnxDiffusion.Experiments.Plan;
 using OnnxDiffusion.Experiments.Running;
 using OnnxDiffusion.Kernels;
+using OnnxDiffusion.Synthesis;
 
 namespace OnnxDiffusion.Cli.Tests.Commands;
 
@@ -98,6 +99,36 @@ public class ReproduceCommandTests
         string sequential = Run(1);
         Assert.Equal(sequential, Run(1));
         Assert.Equal(sequential, Run(4));
+    }
+
+    [Fact]
+    public void ShardsMakeDisjointSetsAndTheRunAfterThemEqualsOneLocalRun()
+    {
+        string local = TestData.NewDir("shard-local"), sharded = TestData.NewDir("shard-run");
+        Assert.Equal(0, ReproduceCommand.Execute(Plan, Settings(local)));
+        // 3 replicates × (2 strengths + generated) = 9 sets, dealt round-robin to 2 shards: 5 and 4.
+        var owned = new[] { 0, 1 }.Select(i => new ExperimentRunner(Plan, Settings(sharded)).Synthesize(new ShardSpec(i, 2))).ToArray();
+        Assert.Equal([(5, 9), (4, 9)], owned);
+        Assert.False(File.Exists(Path.Combine(sharded, "results.json")));
+        Assert.Equal(9, Directory.GetDirectories(Path.Combine(sharded, "synthetic"), "*", SearchOption.AllDirectories).Count(d => Path.GetFileName(d).Contains('-')));
+
+        Assert.Equal(0, ReproduceCommand.Execute(Plan, Settings(sharded)));
+        Assert.Equal(File.ReadAllText(Path.Combine(local, "results.json")), File.ReadAllText(Path.Combine(sharded, "results.json")));
+        Assert.Equal(File.ReadAllText(Path.Combine(local, "results.csv")), File.ReadAllText(Path.Combine(sharded, "results.csv")));
+    }
+
+    [Theory]
+    [InlineData("3/2", "--shard '3/2'")]
+    [InlineData("1/2", "--shard needs --out")]
+    public void BadShardIsOneLine(string shard, string expected)
+    {
+        var args = new List<string> { "reproduce", "--profile", "quick", "--shard", shard };
+        if (expected.StartsWith("--shard '", StringComparison.Ordinal))
+            args.AddRange(["--out", TestData.NewDir("bad-shard")]);
+        var (rc, err) = TestData.RunCli([.. args]);
+        Assert.Equal(2, rc);
+        Assert.Contains(expected, err);
+        Assert.Single(err.Trim().Split('\n'));
     }
 
     [Fact]
