@@ -35,6 +35,12 @@ internal static class CommonOptions
         Description = "classifier-free guidance scale w (≤ 1 = off; default: the model card's)",
     };
 
+    /// <summary>--prompt: the prompt template of a text-to-image model.</summary>
+    public static Option<string?> Prompt() => new("--prompt")
+    {
+        Description = "text-to-image models: prompt template, {class} becomes each class name (default \"a photo of a {class}\"); the null condition is the empty prompt",
+    };
+
     public static Option<ulong> Seed() => new("--seed") { Description = "run seed", DefaultValueFactory = _ => 0UL };
 
     public static Option<int> Threads() => new("--threads")

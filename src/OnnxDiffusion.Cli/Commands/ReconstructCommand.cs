@@ -32,6 +32,9 @@ public static class ReconstructCommand
         if (split is not ("train" or "test"))
             throw new ConfigException($"--split '{split}': expected train or test");
         using var pipeline = DiffusionPipeline.Open(settings);
+        // Before the notices: the missing encoder is then said once, as the error.
+        if (!pipeline.CanReconstruct)
+            throw new ConfigException($"reconstruct: {settings.ModelDirectory} has no vae_encoder/model.onnx, so real images cannot be encoded into latents (generate works)");
         SynthesisOptions.PrintNotices(pipeline);
         var m = pipeline.Manifest;
         // Everything is validated before the output folder is touched: a bad input writes nothing.

@@ -33,6 +33,7 @@ public static class ReproduceCommand
         var device = CommonOptions.Device();
         var replicates = new Option<int?>("--replicates") { Description = "independent replicates R: each its own real subset, noise and trainer seed (default: the profile's)" };
         var sampler = new Option<string?>("--sampler") { Description = $"{string.Join(" | ", OnnxDiffusion.Sampling.Samplers.Names)} (default: the plan's, ddim)" };
+        var prompt = CommonOptions.Prompt();
         var shard = new Option<string?>("--shard")
         {
             Description = "i/n: make only the synthetic sets shard i of n owns (a cluster array task), then stop; a run without --shard on the same --out classifies and reports (scale-out/slurm/submit.sh does both)",
@@ -41,7 +42,7 @@ public static class ReproduceCommand
         var seeds = new Option<int?>("--seeds") { Hidden = true };
         var cmd = new Command("reproduce", "Run the paper's experiment: strength sweep, classifiers, metrics, report.")
         {
-            profile, planFile, model, data, features, resize, output, device, replicates, sampler, shard, seeds,
+            profile, planFile, model, data, features, resize, output, device, replicates, sampler, prompt, shard, seeds,
         };
         cmd.SetAction(p => CommandRunner.Run(() =>
         {
@@ -52,6 +53,8 @@ public static class ReproduceCommand
                 plan = plan with { Replicates = n };
             if (p.GetValue(sampler) is string name)
                 plan = plan with { Sampler = name };
+            if (p.GetValue(prompt) is string template)
+                plan = plan with { Prompt = template };
             string outDir = p.GetValue(output) ?? Path.Combine("runs", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
             var part = p.GetValue(shard) is string text ? ShardSpec.Parse(text) : (ShardSpec?)null;
             if (part is not null && p.GetValue(output) is null)

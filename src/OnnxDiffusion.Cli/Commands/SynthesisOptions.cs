@@ -24,6 +24,8 @@ internal sealed class SynthesisOptions
     private readonly Option<string> _out = new("--out") { Description = "output folder (rerun with the same options to resume)", Required = true };
     private readonly Option<string?> _shard = new("--shard") { Description = "i/n: make only the ids ≡ i (mod n); join shards with `merge`" };
     private readonly Option<bool> _unlabelled = new("--unlabelled") { Description = "unconditional model: write unlabelled samples (one folder, 'samples') instead of refusing" };
+    private readonly Option<string?> _prompt = CommonOptions.Prompt();
+    private readonly Option<string?> _classes = new("--classes") { Description = "text-to-image models: comma-separated class names to prompt for (generate)" };
     private readonly Option<bool> _resize = new("--resize") { Description = "resize the real images to the model's size (SkiaSharp bilinear; recorded in dataset.json) instead of refusing a size mismatch" };
 
     public void AddTo(Command cmd, bool reconstruct)
@@ -43,8 +45,9 @@ internal sealed class SynthesisOptions
         else
         {
             cmd.Options.Add(_unlabelled);
+            cmd.Options.Add(_classes);
         }
-        foreach (var o in new Option[] { _steps, _sampler, _eta, _guidance, _seed, _batch, _device, _threads, _sessions, _out, _shard })
+        foreach (var o in new Option[] { _prompt, _steps, _sampler, _eta, _guidance, _seed, _batch, _device, _threads, _sessions, _out, _shard })
             cmd.Options.Add(o);
     }
 
@@ -60,7 +63,20 @@ internal sealed class SynthesisOptions
         BatchSize = p.GetValue(_batch),
         IntraOpThreads = p.GetValue(_threads),
         Sessions = p.GetValue(_sessions),
+        Prompt = p.GetValue(_prompt),
     };
+
+    /// <summary>--classes split at commas (trimmed), or null when not given.</summary>
+    /// <exception cref="ConfigException">An empty or repeated name.</exception>
+    public IReadOnlyList<string>? Classes(ParseResult p)
+    {
+        if (p.GetValue(_classes) is not string text)
+            return null;
+        var names = text.Split(',').Select(n => n.Trim()).ToArray();
+        if (names.Any(n => n.Length == 0) || names.Distinct(StringComparer.Ordinal).Count() != names.Length)
+            throw new ConfigException($"--classes '{text}': expected comma-separated, distinct, non-empty class names (e.g. cat,dog)");
+        return names;
+    }
 
     public string Data(ParseResult p) => CommonOptions.Resolve(p.GetValue(_data)!);
 

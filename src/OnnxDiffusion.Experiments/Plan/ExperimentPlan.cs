@@ -64,6 +64,9 @@ public sealed record ExperimentPlan
     /// <summary>Images per network batch.</summary>
     [JsonPropertyName("batch")] public int Batch { get; init; } = 64;
 
+    /// <summary>Text-to-image models: the prompt template ({class} → each class name); null = "a photo of a {class}".</summary>
+    [JsonPropertyName("prompt")] public string? Prompt { get; init; }
+
     // Keys a plan file may no longer use, with what replaced them: refusing them beats silently running another design.
     private static readonly Dictionary<string, string> Replaced = new(StringComparer.Ordinal)
     {

@@ -52,12 +52,22 @@ public static class MarkdownReport
         if (s.Draws > 0)
             Item(sb, "Metrics", $"{s.Features}; precision / recall / density / coverage averaged over {s.Draws.ToString(Inv)} equal-size class-balanced draws of the real test set; " +
                                 "FD and mode measures against the whole test set");
+        if (s.Latent is { } latent)
+            Item(sb, "Latent model", latent);
         foreach (var note in s.Notes)
             Item(sb, "Note", note);
         Item(sb, "Device", s.Device);
         Item(sb, "Machine", s.Machine);
         sb.Append('\n');
     }
+
+    // A latent model's strength-0 sets are the VAE round trip: the row says so, so the VAE's loss is read apart from the diffusion's.
+    private static string StrengthCell(ExperimentResults r, string set, double? strength) => strength switch
+    {
+        null => "–",
+        0 when r.Setup.Latent is not null && set is TrainSets.Synthetic or TrainSets.RealPlusSynthetic => "0 (VAE round trip)",
+        { } v => Strength(v),
+    };
 
     private static void Item(StringBuilder sb, string name, string value) =>
         sb.Append("- **").Append(name).Append(":** ").Append(value.Length == 0 ? "(not recorded)" : Escape(value)).Append('\n');
@@ -97,7 +107,7 @@ public static class MarkdownReport
         foreach (var (set, strength) in TrainRows(s))
         {
             var cells = classifiers.Select(c => s.AccuracyOf(set, strength, c)).ToList();
-            sb.Append("| ").Append(Escape(set)).Append(" | ").Append(strength is { } v ? Strength(v) : "–")
+            sb.Append("| ").Append(Escape(set)).Append(" | ").Append(StrengthCell(r, set, strength))
               .Append(" | ").Append(cells.Where(c => c is not null).Select(c => c!.TrainCount).DefaultIfEmpty(0).Max().ToString(Inv));
             foreach (var c in cells)
                 sb.Append(" | ").Append(c is null ? "–" : MeanSdCi(c.Accuracy));
@@ -120,7 +130,7 @@ public static class MarkdownReport
         sb.Append("|---|---:|").Append(string.Concat(classifiers.Select(_ => "---:|"))).Append('\n');
         foreach (var (set, strength) in TrainRows(s).Where(x => x.TrainSet != TrainSets.Real))
         {
-            sb.Append("| ").Append(Escape(set)).Append(" | ").Append(strength is { } v ? Strength(v) : "–");
+            sb.Append("| ").Append(Escape(set)).Append(" | ").Append(StrengthCell(r, set, strength));
             foreach (var c in classifiers)
             {
                 var d = s.DifferenceOf(set, strength, c);
@@ -150,7 +160,7 @@ public static class MarkdownReport
         foreach (var cell in s.Metrics)
         {
             sb.Append("| ").Append(cell.Set == MetricSets.Real ? "real (ceiling)" : Escape(cell.Set))
-              .Append(" | ").Append(cell.Strength is { } v ? Strength(v) : "–")
+              .Append(" | ").Append(StrengthCell(r, cell.Set, cell.Strength))
               .Append(" | ").Append(cell.StartTimestep?.ToString(Inv) ?? "–");
             foreach (var d in MetricDefinition.All)
                 sb.Append(" | ").Append(cell.Values.TryGetValue(d.Name, out var x) ? MeanSd(x, d.Name is "fd" or "psnr" ? 2 : 4) : "–");

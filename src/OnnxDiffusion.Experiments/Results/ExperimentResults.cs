@@ -162,6 +162,14 @@ public sealed record ExperimentSetup
     /// <summary>The scheduler config the sampler's schedule was read from.</summary>
     [JsonPropertyName("schedule")] public string Schedule { get; init; } = "";
 
+    /// <summary>
+    /// A latent model's description (VAE, latent shape, scaling factor, prompts); absent for pixel models. Its strength-0
+    /// rows are then the VAE round trip, not the real images.
+    /// </summary>
+    [JsonPropertyName("latent")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Latent { get; init; }
+
     /// <summary>What the run did differently from the plan, and why (e.g. no generated set for an unconditional model).</summary>
     [JsonPropertyName("notes")] public IReadOnlyList<string> Notes { get; init; } = [];
 }

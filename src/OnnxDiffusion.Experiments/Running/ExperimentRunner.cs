@@ -75,6 +75,14 @@ public sealed class ExperimentRunner(ExperimentPlan plan, RunnerSettings setting
         if (real.Train.Resized is { } resized)
             notes.Add($"real images {resized}");
         bool generated = WithGenerated(m);
+        if (pipeline.LatentDescription is not null)
+        {
+            if (pipeline.PromptsFor(real.Train.ClassNames) is { Count: > 0 } prompts)
+                notes.Add("prompts: " + string.Join("; ", prompts.Select(pr => $"\"{pr}\"")));
+            notes.Add(plan.Strengths.Contains(0)
+                ? "strength 0 is the VAE round trip decode(encode(x)), not the real image itself: its rows separate the VAE's loss from the diffusion's"
+                : "no strength 0 in the plan, so there is no VAE round-trip row: add 0 to strengths to separate the VAE's loss from the diffusion's");
+        }
         if (plan.Generated && !generated)
             notes.Add("no generated set: the model is unconditional, so samples from noise have no class labels (reconstructions keep their source's label)");
 
@@ -120,6 +128,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, RunnerSettings setting
             {
                 Model = pipeline.Model.Name,
                 ModelDescription = pipeline.Model.Layout == ModelLayout.OnnxDiffusion ? "" : pipeline.Model.ManifestSource,
+                Latent = pipeline.LatentDescription,
                 Schedule = pipeline.Model.Scheduler.Describe(),
                 Notes = notes,
                 ModelSha256 = pipeline.ModelSha256,
@@ -168,10 +177,13 @@ public sealed class ExperimentRunner(ExperimentPlan plan, RunnerSettings setting
         var pipeline = DiffusionPipeline.Open(new PipelineSettings
         {
             ModelDirectory = settings.ModelDirectory, Device = settings.Device, Sampler = plan.Sampler, Steps = plan.Steps,
-            Eta = plan.Eta, Guidance = plan.Guidance, Seed = plan.Seed, BatchSize = plan.Batch,
+            Eta = plan.Eta, Guidance = plan.Guidance, Seed = plan.Seed, BatchSize = plan.Batch, Prompt = plan.Prompt,
         });
         try
         {
+            if (!pipeline.CanReconstruct)
+                throw new ConfigException(
+                    $"reproduce: {settings.ModelDirectory} has no vae_encoder/model.onnx: the experiment reconstructs real images, which needs encoding them into latents (generate works)");
             var real = RealDataStage.Run(new RealDataInput(settings.DataDirectory, pipeline.Manifest, pipeline.Model.Path, settings.Resize,
                 plan.PerClass, Replicate.All(plan.Seed, plan.Replicates), plan.Seed, plan.TestLimit), context);
             return (context, pipeline, real);
@@ -184,7 +196,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, RunnerSettings setting
     }
 
     // An unconditional model's samples carry no class, so there is no labelled generated set to train on.
-    private bool WithGenerated(ModelManifest m) => plan.Generated && m.IsConditional;
+    private bool WithGenerated(ModelManifest m) => plan.Generated && m.TakesClasses;
 
     // Per replicate: real; each synthetic(s); generated; real+synthetic(s); real+generated — for every kind, seed r.
     private List<TrainingJob> Jobs(RealSubset subset, IReadOnlyList<(SyntheticSetRef Ref, Data.LabeledImages Images)> sets)

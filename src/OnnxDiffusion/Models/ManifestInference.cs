@@ -3,6 +3,9 @@ using OnnxDiffusion.Schedules;
 
 namespace OnnxDiffusion.Models;
 
+/// <summary>What the text side of a pipeline gives its U-Net: tokens per prompt and hidden size, with where each came from.</summary>
+public sealed record TextContext(int Length, string LengthSource, int Hidden, string HiddenSource);
+
 /// <summary>
 /// Works out what <c>model.json</c> would say for a model that has none: input roles from the graph's names (and, for
 /// names that say nothing, from shapes and element types), dtypes and the timestep's shape from the graph, channels
@@ -32,14 +35,27 @@ public static class ManifestInference
     /// <param name="unet">unet/config.json, when the folder has one.</param>
     /// <param name="overrides">onnxdiffusion.json (empty when absent).</param>
     /// <param name="scheduler">The scheduler config (the prediction type).</param>
+    /// <param name="text">
+    /// For a U-Net inside a text-to-image pipeline: the prompt length and the hidden size its text encoder gives, which
+    /// fill the text input's dynamic axes and must match its fixed ones. Null elsewhere: a text input is then refused.
+    /// </param>
     /// <exception cref="ConfigException">An ambiguous or unsupported input, output, shape or value (named).</exception>
     public static ModelManifest Infer(GraphSignature graph, string onnx, string onnxPath, UNetConfig? unet, ModelOverrides overrides,
-        SchedulerConfig scheduler)
+        SchedulerConfig scheduler, TextContext? text = null)
     {
         var roles = AssignRoles(graph, onnxPath, overrides);
-        if (roles.ContainsKey(Text))
-            throw new ConfigException(
-                $"{onnxPath}: input '{roles[Text].Name}' ({roles[Text]}) conditions the model on text embeddings: text-conditioned (latent) pipelines are not supported by this version, only unconditional and class-conditional pixel models");
+        TextSpec? textSpec = null;
+        if (roles.TryGetValue(Text, out var hidden))
+        {
+            if (text is null)
+                throw new ConfigException(
+                    $"{onnxPath}: input '{hidden.Name}' ({hidden}) conditions the model on text embeddings, but there is no text encoder: load the whole pipeline folder (model_index.json with tokenizer/ and text_encoder/), not the U-Net alone");
+            textSpec = TextInput(onnxPath, hidden, unet, text);
+        }
+        else if (text is not null)
+        {
+            throw new ConfigException($"{onnxPath}: the pipeline has a text encoder, but the U-Net takes no text input (inputs: {List(graph.Inputs)})");
+        }
         var sample = roles.TryGetValue(Sample, out var sm) ? sm
             : throw new ConfigException($"{onnxPath}: no input is the sample (inputs: {List(graph.Inputs)}); name it in {overrides.Source} \"inputs\": {{\"sample\": …}}");
         var timestep = roles.TryGetValue(Timestep, out var ts) ? ts
@@ -128,8 +144,10 @@ public static class ManifestInference
             OutputDtype = output.Dtype,
             ClassLabelsDtype = labels?.Dtype ?? "int64",
             FixedBatch = fixedBatch,
-            DefaultGuidanceScale = overrides.DefaultGuidanceScale ?? 1.0,
+            // diffusers' StableDiffusionPipeline default: text models are used with guidance.
+            DefaultGuidanceScale = overrides.DefaultGuidanceScale ?? (textSpec is null ? 1.0 : 7.5),
             DefaultSteps = overrides.DefaultSteps ?? 50,
+            Text = textSpec,
         };
         manifest.Validate(overrides.Source);
         return manifest;
@@ -178,6 +196,24 @@ public static class ManifestInference
             left.Remove(input);
         }
         return roles;
+    }
+
+    // [B, L, D]: L and D from the graph where fixed (and then they must agree with the pipeline), else from the pipeline.
+    private static TextSpec TextInput(string onnxPath, TensorSignature t, UNetConfig? unet, TextContext text)
+    {
+        if (t.Rank != 3)
+            throw new ConfigException($"{onnxPath}: input '{t.Name}' (encoder_hidden_states) is {t}: expected [B, tokens, hidden]");
+        Require(onnxPath, t, "encoder_hidden_states", TensorDtypes.Sample);
+        int length = t.IsDynamic(1) ? text.Length : t.Dims[1];
+        if (length != text.Length)
+            throw new ConfigException($"{onnxPath}: input '{t.Name}' takes {length} tokens per prompt but the tokenizer pads to {text.Length} ({text.LengthSource})");
+        int hidden = t.IsDynamic(2) ? unet?.CrossAttentionDim ?? text.Hidden : t.Dims[2];
+        if (unet?.CrossAttentionDim is int cross && cross != hidden)
+            throw new ConfigException($"{onnxPath}: input '{t.Name}' has hidden size {hidden} but {unet.Source} says cross_attention_dim = {cross}");
+        if (hidden != text.Hidden)
+            throw new ConfigException(
+                $"{text.HiddenSource}: the text encoder's hidden size is {text.Hidden} but the U-Net's '{t.Name}' takes {hidden} ({onnxPath}): the text encoder belongs to another model");
+        return new TextSpec(t.Name, length, hidden, t.Dtype);
     }
 
     private static bool Fits(string role, TensorSignature t) => role switch

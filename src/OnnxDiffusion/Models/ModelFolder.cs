@@ -14,6 +14,12 @@ public enum ModelLayout
 
     /// <summary>A bare .onnx with a scheduler_config.json beside it.</summary>
     BareOnnx,
+
+    /// <summary>
+    /// A latent text-to-image pipeline in Optimum's ONNX export layout (Stable Diffusion): model_index.json, scheduler/,
+    /// tokenizer/, text_encoder/, unet/, vae_encoder/ (optional), vae_decoder/.
+    /// </summary>
+    LatentPipeline,
 }
 
 /// <summary>
@@ -24,8 +30,11 @@ public enum ModelLayout
 /// </summary>
 public sealed class ModelFolder
 {
-    private ModelFolder(string path, ModelLayout layout, string onnxPath, SchedulerConfig scheduler, ModelManifest manifest, string manifestSource)
+    private ModelFolder(string path, ModelLayout layout, string onnxPath, SchedulerConfig scheduler, ModelManifest manifest, string manifestSource,
+        LatentParts? latent = null, string? notice = null)
     {
+        Latent = latent;
+        Notice = notice;
         Path = path;
         Layout = layout;
         OnnxPath = onnxPath;
@@ -51,6 +60,12 @@ public sealed class ModelFolder
 
     /// <summary>Where <see cref="Manifest"/> came from, for messages: model.json's path, or what it was inferred from.</summary>
     public string ManifestSource { get; }
+
+    /// <summary>The text encoder, tokenizer and VAE of a latent pipeline; null for pixel models.</summary>
+    public LatentParts? Latent { get; }
+
+    /// <summary>Something the user should hear once about this folder (e.g. a part that is missing), or null.</summary>
+    public string? Notice { get; }
 
     /// <summary>A short name for recipes and reports: the folder's name (the .onnx file's folder for a bare file).</summary>
     public string Name
@@ -106,10 +121,7 @@ public sealed class ModelFolder
     private static ModelFolder Pipeline(string path, string indexPath)
     {
         var components = PipelineComponents(indexPath);
-        foreach (var latent in new[] { "vae_decoder", "vae_encoder", "text_encoder", "vae" })
-            if (components.Contains(latent) || Directory.Exists(System.IO.Path.Combine(path, latent)))
-                throw new ConfigException(
-                    $"{indexPath}: a latent pipeline (it has {latent}): text-conditioned latent pipelines (Stable Diffusion) are not supported by this version, only pixel U-Nets");
+        bool latent = LatentPipelineReader.Markers.Any(c => components.Contains(c) || Directory.Exists(System.IO.Path.Combine(path, c)));
         string onnx = System.IO.Path.Combine(path, "unet", "model.onnx");
         if (!File.Exists(onnx))
             throw new ConfigException($"{path}: diffusers pipeline folder without unet/model.onnx (export the U-Net to ONNX first: see models/export/README.md)");
@@ -120,10 +132,16 @@ public sealed class ModelFolder
         string unetConfig = System.IO.Path.Combine(path, "unet", "config.json");
         var unet = File.Exists(unetConfig) ? UNetConfig.Load(unetConfig) : null;
         var overrides = ModelOverrides.LoadOrEmpty(System.IO.Path.Combine(path, ModelOverrides.FileName));
-        var graph = GraphSignature.Read(onnx);
-        var m = ManifestInference.Infer(graph, "unet/model.onnx", onnx, unet, overrides, scheduler);
         string from = "unet/model.onnx" + (unet is null ? "" : ", unet/config.json") + ", scheduler/scheduler_config.json" +
                       (File.Exists(overrides.Source) ? ", " + ModelOverrides.FileName : "");
+        if (latent)
+        {
+            var (lm, parts, notice) = LatentPipelineReader.Read(path, onnx, scheduler, unet, overrides);
+            return new ModelFolder(path, ModelLayout.LatentPipeline, onnx, scheduler, lm,
+                $"{path} (latent pipeline, inferred from {from}, tokenizer/, text_encoder/, {(parts.VaeEncoder is null ? "" : "vae_encoder/, ")}vae_decoder/)",
+                parts, notice);
+        }
+        var m = ManifestInference.Infer(GraphSignature.Read(onnx), "unet/model.onnx", onnx, unet, overrides, scheduler);
         return new ModelFolder(path, ModelLayout.DiffusersPipeline, onnx, scheduler, m, $"{path} (inferred from {from})");
     }
 

@@ -74,8 +74,29 @@ public sealed record ModelManifest
     /// <summary>sha256 of the .onnx file, if recorded.</summary>
     [JsonPropertyName("onnx_sha256")] public string? OnnxSha256 { get; init; }
 
-    /// <summary>Elements per sample.</summary>
-    [JsonIgnore] public int SampleSize => Channels * ImageSize * ImageSize;
+    /// <summary>
+    /// Latent diffusion: the U-Net's sample is a VAE latent of this shape, while <see cref="Channels"/> and
+    /// <see cref="ImageSize"/> stay the images' (what data, writers and metrics see). Null for pixel models.
+    /// </summary>
+    [JsonIgnore] public LatentSpec? Latent { get; init; }
+
+    /// <summary>Text conditioning: the U-Net takes text-encoder hidden states. Null when it does not.</summary>
+    [JsonIgnore] public TextSpec? Text { get; init; }
+
+    /// <summary>Channels of the U-Net's sample (the latent's for latent models).</summary>
+    [JsonIgnore] public int SampleChannels => Latent?.Channels ?? Channels;
+
+    /// <summary>Height and width of the U-Net's sample (the latent's for latent models).</summary>
+    [JsonIgnore] public int SampleImageSize => Latent?.Size ?? ImageSize;
+
+    /// <summary>Elements per U-Net sample (C·H·W of the latent for latent models).</summary>
+    [JsonIgnore] public int SampleSize => SampleChannels * SampleImageSize * SampleImageSize;
+
+    /// <summary>Elements per image (C·H·W of the pixels).</summary>
+    [JsonIgnore] public int PixelCount => Channels * ImageSize * ImageSize;
+
+    /// <summary>True when samples can be made for a class: by its label, or by a prompt that names it.</summary>
+    [JsonIgnore] public bool TakesClasses => IsConditional || Text is not null;
 
     /// <summary>True when the model takes class labels.</summary>
     [JsonIgnore] public bool IsConditional => NumClasses > 0 && !string.IsNullOrEmpty(Inputs.ClassLabels);
@@ -93,7 +114,7 @@ public sealed record ModelManifest
     [JsonIgnore]
     public ConditioningSpec Conditioning => IsConditional
         ? new ConditioningSpec(ConditioningKind.ClassLabel, NumClasses, NullClass)
-        : ConditioningSpec.Unconditional;
+        : Text is not null ? new ConditioningSpec(ConditioningKind.Embedding) : ConditioningSpec.Unconditional;
 
     /// <summary>The model's pixel range.</summary>
     [JsonIgnore] public Data.PixelRange Pixels => new(PixelRange[0], PixelRange[1]);
@@ -156,6 +177,24 @@ public sealed record ModelManifest
 
     private static ConfigException Bad(string source, string key, int value, string expected) =>
         new($"{source}: key '{key}' = {value}: expected {expected}");
+}
+
+/// <summary>The VAE latent a latent-diffusion U-Net works in.</summary>
+/// <param name="Channels">Latent channels (4 for Stable Diffusion).</param>
+/// <param name="Size">Latent height and width (the image's divided by the VAE's downsampling factor).</param>
+/// <param name="ScalingFactor">What latents are multiplied by after encoding and divided by before decoding.</param>
+/// <param name="ScalingFactorSource">Where <paramref name="ScalingFactor"/> came from (a config key, or the fallback rule), for reports.</param>
+public sealed record LatentSpec(int Channels, int Size, double ScalingFactor, string ScalingFactorSource);
+
+/// <summary>The text condition a U-Net takes: <c>[B, Length, Hidden]</c> hidden states of a text encoder.</summary>
+/// <param name="Input">The U-Net input's name (encoder_hidden_states).</param>
+/// <param name="Length">Tokens per prompt (77 for CLIP).</param>
+/// <param name="Hidden">Hidden size per token.</param>
+/// <param name="Dtype">float32 or float16: the input's element type.</param>
+public sealed record TextSpec(string Input, int Length, int Hidden, string Dtype = "float32")
+{
+    /// <summary>Values per prompt (Length · Hidden).</summary>
+    public int EmbeddingSize => Length * Hidden;
 }
 
 /// <summary>Input tensor names of a U-Net export.</summary>

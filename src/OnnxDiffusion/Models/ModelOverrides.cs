@@ -138,6 +138,9 @@ public sealed record ModelOverrides
 /// <param name="Source">The file.</param>
 public sealed record UNetConfig(int? SampleSize, int? InChannels, int? OutChannels, int? NumClassEmbeds, string Source)
 {
+    /// <summary>cross_attention_dim: the hidden size of the text states a text-conditioned U-Net attends to.</summary>
+    public int? CrossAttentionDim { get; init; }
+
     /// <summary>Reads the file; other keys (the architecture) are diffusers' business and are not checked.</summary>
     /// <exception cref="ConfigException">Not JSON, or one of the four keys holds a value of the wrong type.</exception>
     public static UNetConfig Load(string path)
@@ -158,6 +161,13 @@ public sealed record UNetConfig(int? SampleSize, int? InChannels, int? OutChanne
         {
             size = Int("sample_size");
         }
-        return new UNetConfig(size, Int("in_channels"), Int("out_channels"), Int("num_class_embeds"), path);
+        return new UNetConfig(size, Int("in_channels"), Int("out_channels"), Int("num_class_embeds"), path)
+        {
+            // SD 2.x lists one value per block; all are the same hidden size.
+            CrossAttentionDim = obj["cross_attention_dim"] is JsonArray
+                ? keys.DoubleArrayOrNull("cross_attention_dim") is { Count: > 0 } d && d.All(v => v == d[0] && v >= 1 && v == Math.Floor(v)) ? (int)d[0]
+                    : throw keys.Wrong("cross_attention_dim", "an integer ≥ 1 (or a list of the same one)")
+                : Int("cross_attention_dim"),
+        };
     }
 }

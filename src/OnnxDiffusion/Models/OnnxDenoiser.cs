@@ -71,6 +71,8 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
     private long[] _t = [];
     private float[] _tf = [];
     private long[] _y = [];
+    private float[] _e = [];
+    private Float16[] _eh = [];
     private MemoryBuffer1D<float, Stride1D.Dense>? _guidanceBuffer;
 
     /// <summary>Opens the model at <paramref name="modelPath"/> (any layout <see cref="ModelFolder.Open"/> reads).</summary>
@@ -106,10 +108,10 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         }
         if (Guided)
         {
-            if (!Manifest.IsConditional)
+            if (!Manifest.TakesClasses)
                 throw new OnnxDiffusionException(
                     $"--guidance {options.GuidanceScale}: {model.Path} is an unconditional model: classifier-free guidance needs a conditional model with a null class (use --guidance 1)");
-            if (Manifest.NullClass is null)
+            if (Manifest.IsConditional && Manifest.NullClass is null)
                 throw new OnnxDiffusionException(
                     $"--guidance {options.GuidanceScale}: {model.Path} has no null class ({manifestPath}): classifier-free guidance needs one ('null_class'); use --guidance 1");
             _kernels = kernels ?? throw new ArgumentException("guidance needs the diffusion kernels for its combine step", nameof(kernels));
@@ -128,8 +130,8 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         _runOptions = _sessions.Select(_ => new RunOptions()).ToArray();
         _microBatch = Manifest.FixedBatch ?? (Provider != "CPU" ? int.MaxValue : options.MicroBatch > 0 ? options.MicroBatch : DefaultCpuMicroBatch);
         _parallel = new ParallelRuns(_sessions.Length, RunChunk, "onnx session");
-        _inputNames = Manifest.IsConditional
-            ? [Manifest.Inputs.Sample, Manifest.Inputs.Timestep, Manifest.Inputs.ClassLabels!]
+        _inputNames = Manifest.IsConditional ? [Manifest.Inputs.Sample, Manifest.Inputs.Timestep, Manifest.Inputs.ClassLabels!]
+            : Manifest.Text is { } text ? [Manifest.Inputs.Sample, Manifest.Inputs.Timestep, text.Input]
             : [Manifest.Inputs.Sample, Manifest.Inputs.Timestep];
         _outputNames = [Manifest.Output];
         if (Manifest.IsConditional)
@@ -203,7 +205,10 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         if (Manifest.IsConditional && (condition.Kind != ConditioningKind.ClassLabel || condition.Labels.Length != b))
             throw new OnnxDiffusionException(
                 $"model {OnnxPath} is class-conditional: expected {b} class labels, got {(condition.Kind == ConditioningKind.ClassLabel ? condition.Labels.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) : "a " + condition.Kind.ToString().ToLowerInvariant() + " condition")}");
-        if (!Manifest.IsConditional && condition.Kind != ConditioningKind.None)
+        if (Manifest.Text is { } text && (condition.Kind != ConditioningKind.Embedding || condition.EmbeddingSize != text.EmbeddingSize || condition.Count != b))
+            throw new OnnxDiffusionException(
+                $"model {OnnxPath} is text-conditioned: expected {b} embeddings of {text.Length}×{text.Hidden}, got {(condition.Kind == ConditioningKind.Embedding ? $"{condition.Count} of {condition.EmbeddingSize} values" : "a " + condition.Kind.ToString().ToLowerInvariant() + " condition")}");
+        if (!Manifest.TakesClasses && condition.Kind != ConditioningKind.None)
             throw new OnnxDiffusionException($"model {OnnxPath} is unconditional: it takes no {condition.Kind.ToString().ToLowerInvariant()} condition");
         if (Guided && !condition.HasNull)
             throw new OnnxDiffusionException($"guidance scale {Options.GuidanceScale}: the condition has no null class to pair each sample with");
@@ -259,6 +264,18 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
                         _y[b + i] = u;
                 }
             }
+        }
+
+        if (Manifest.Text is { } spec)
+        {
+            int e = spec.EmbeddingSize;
+            condition.Embedding.Span.CopyTo(_e);
+            // Guidance's second half: the unconditional (empty-prompt) states for every sample.
+            if (Guided)
+                for (int i = 0; i < b; i++)
+                    condition.NullEmbedding.Span.CopyTo(_e.AsSpan((b + i) * e, e));
+            if (_eh.Length > 0)
+                ToHalf(_e.AsSpan(0, rows * e), _eh);
         }
 
         _current = GetBindings(rows);
@@ -338,6 +355,8 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         _th = new Float16[cap];
         _y = new long[cap];
         _yi = new int[cap];
+        _e = Manifest.Text is { } text ? new float[cap * text.EmbeddingSize] : [];
+        _eh = Manifest.Text is { Dtype: "float16" } half ? new Float16[cap * half.EmbeddingSize] : [];
         _xh = Manifest.SampleDtype == "float16" ? new Float16[cap * s] : [];
         _outh = Manifest.OutputDtype == "float16" ? new Float16[cap * s] : [];
         if (_kernels is not null)
@@ -382,7 +401,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
 
     private Binding Bind(InferenceSession session, int first, int rows)
     {
-        int s = SampleSize, c = Manifest.Channels, h = Manifest.ImageSize;
+        int s = SampleSize, c = Manifest.SampleChannels, h = Manifest.SampleImageSize;
         var info = OrtMemoryInfo.DefaultInstance;
         long[] image = [rows, c, h, h];
         // A shared timestep ([] or [1]) is the first row's: Predict checked that every row has the same.
@@ -409,6 +428,14 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
             inputs.Add(Manifest.ClassLabelsDtype == "int32"
                 ? OrtValue.CreateTensorValueFromMemory(info, new Memory<int>(_yi, first, rows), [rows])
                 : OrtValue.CreateTensorValueFromMemory(info, new Memory<long>(_y, first, rows), [rows]));
+        if (Manifest.Text is { } text)
+        {
+            int e = text.EmbeddingSize;
+            long[] states = [rows, text.Length, text.Hidden];
+            inputs.Add(_eh.Length > 0
+                ? OrtValue.CreateTensorValueFromMemory(info, new Memory<Float16>(_eh, first * e, rows * e), states)
+                : OrtValue.CreateTensorValueFromMemory(info, new Memory<float>(_e, first * e, rows * e), states));
+        }
         var outputs = new[]
         {
             _outh.Length > 0
@@ -539,7 +566,9 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         var timestep = RequireInput("timestep", Manifest.Inputs.Timestep, Manifest.TimestepDtype);
         if (Manifest.IsConditional)
             RequireInput("class_labels", Manifest.Inputs.ClassLabels!, Manifest.ClassLabelsDtype);
-        int expectedInputs = Manifest.IsConditional ? 3 : 2;
+        if (Manifest.Text is { } text)
+            RequireInput("encoder_hidden_states", text.Input, text.Dtype);
+        int expectedInputs = Manifest.IsConditional || Manifest.Text is not null ? 3 : 2;
         if (graph.Inputs.Count != expectedInputs)
             throw new OnnxDiffusionException($"{manifestPath}: {OnnxPath} has {graph.Inputs.Count} inputs ({have}), the description has {expectedInputs}");
         int tRank = Manifest.TimestepShape == TensorShapes.Scalar ? 0 : 1;
@@ -548,10 +577,10 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
                 $"{manifestPath}: input '{timestep.Name}' of {OnnxPath} is {timestep}, expected timestep_shape {Manifest.TimestepShape}");
 
         var dims = sample.Dims;
-        int[] want = [Manifest.FixedBatch ?? -1, Manifest.Channels, Manifest.ImageSize, Manifest.ImageSize];
+        int[] want = [Manifest.FixedBatch ?? -1, Manifest.SampleChannels, Manifest.SampleImageSize, Manifest.SampleImageSize];
         if (dims.Count != 4 || !dims.Select((d, i) => d <= 0 ? i > 0 || Manifest.FixedBatch is null : d == want[i]).All(ok => ok))
             throw new OnnxDiffusionException(
-                $"{manifestPath}: input '{Manifest.Inputs.Sample}' of {OnnxPath} is {sample}, expected [{(Manifest.FixedBatch is int fb ? fb.ToString(System.Globalization.CultureInfo.InvariantCulture) : "B")},{Manifest.Channels},{Manifest.ImageSize},{Manifest.ImageSize}]");
+                $"{manifestPath}: input '{Manifest.Inputs.Sample}' of {OnnxPath} is {sample}, expected [{(Manifest.FixedBatch is int fb ? fb.ToString(System.Globalization.CultureInfo.InvariantCulture) : "B")},{Manifest.SampleChannels},{Manifest.SampleImageSize},{Manifest.SampleImageSize}]");
         var output = graph.Outputs.FirstOrDefault(o => o.Name == Manifest.Output)
                      ?? throw new OnnxDiffusionException($"{manifestPath}: output '{Manifest.Output}' is not an output of {OnnxPath} (it has: {string.Join(", ", graph.Outputs.Select(o => o.Name))})");
         if (output.Dtype != Manifest.OutputDtype)

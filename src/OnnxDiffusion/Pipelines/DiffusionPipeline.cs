@@ -3,6 +3,7 @@ using OnnxDiffusion.Models;
 using OnnxDiffusion.Sampling;
 using OnnxDiffusion.Schedules;
 using OnnxDiffusion.Synthesis;
+using OnnxDiffusion.Text;
 
 namespace OnnxDiffusion.Pipelines;
 
@@ -41,6 +42,9 @@ public sealed record PipelineSettings
 
     /// <summary>Most rows per ONNX Runtime run on the CPU (0 = auto); see <see cref="DenoiserOptions.MicroBatch"/>.</summary>
     public int MicroBatch { get; init; }
+
+    /// <summary>Prompt template of a text-to-image model, with <c>{class}</c>; null = <see cref="PromptConditioner.DefaultTemplate"/>.</summary>
+    public string? Prompt { get; init; }
 }
 
 /// <summary>
@@ -51,10 +55,17 @@ public sealed class DiffusionPipeline : IDisposable
 {
     private readonly KernelAccelerator _device;
     private readonly DiffusionLoop _loop;
+    private readonly VaeCodec? _vae;
+    private readonly ClipTokenizer? _tokenizer;
+    private readonly TextEncoder? _textEncoder;
+    private readonly Dictionary<string, Synthesizer> _byClasses = new(StringComparer.Ordinal);
 
     private DiffusionPipeline(ModelFolder model, KernelAccelerator device, OnnxDenoiser denoiser, NoiseSchedule schedule, ISampler sampler,
-        DiffusionLoop loop, SamplingSchedule timesteps, PipelineSettings settings)
+        DiffusionLoop loop, SamplingSchedule timesteps, PipelineSettings settings, VaeCodec? vae, ClipTokenizer? tokenizer, TextEncoder? textEncoder)
     {
+        _vae = vae;
+        _tokenizer = tokenizer;
+        _textEncoder = textEncoder;
         Model = model;
         _device = device;
         Denoiser = denoiser;
@@ -63,7 +74,8 @@ public sealed class DiffusionPipeline : IDisposable
         _loop = loop;
         Timesteps = timesteps;
         Settings = settings;
-        Synthesizer = new Synthesizer(loop, denoiser, denoiser.Manifest.Conditioning, denoiser.Manifest.Pixels);
+        IImageCodec codec = vae is null ? new PixelCodec(denoiser.SampleSize) : vae;
+        Synthesizer = new Synthesizer(loop, codec, denoiser.Manifest.Conditioning, denoiser.Manifest.Pixels);
     }
 
     /// <summary>The model folder (layout, files, scheduler config and description).</summary>
@@ -87,21 +99,66 @@ public sealed class DiffusionPipeline : IDisposable
     /// <summary>The settings with defaults filled in.</summary>
     public PipelineSettings Settings { get; }
 
-    /// <summary>sha256 of the U-Net's .onnx file (computed once, on first use).</summary>
-    public string ModelSha256 => _sha ??= Denoiser.Sha256 ?? Synthesis.SyntheticDatasetWriter.Sha256(File.ReadAllBytes(Denoiser.OnnxPath));
+    /// <summary>sha256 of the U-Net's .onnx file, or of all a latent pipeline's graphs (computed once, on first use).</summary>
+    public string ModelSha256 => _sha ??= Model.Latent is { } parts
+        // A latent pipeline's images depend on every graph: the hash of the parts' hashes, in a fixed order.
+        ? Synthesis.SyntheticDatasetWriter.Sha256(System.Text.Encoding.UTF8.GetBytes(string.Join("\n",
+            new[] { Denoiser.OnnxPath, parts.TextEncoder, parts.VaeEncoder, parts.VaeDecoder }.Select(f => f is null ? "-" : FileSha256(f)))))
+        : Denoiser.Sha256 ?? FileSha256(Denoiser.OnnxPath);
+
+    // Streamed: a real U-Net's .onnx can exceed what one byte array holds.
+    private static string FileSha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
+    }
 
     private string? _sha;
 
-    /// <summary>The synthesizer (generation and reconstruction).</summary>
+    /// <summary>
+    /// The synthesizer (generation and reconstruction) of a pixel model. A text-to-image model conditions on prompts
+    /// made from class names: use <see cref="SynthesizerFor"/>.
+    /// </summary>
     public Synthesizer Synthesizer { get; }
 
-    /// <summary>Fallback notices (e.g. CUDA requested by auto but not usable).</summary>
-    public IReadOnlyList<string> Notices => (_device.Notice, Denoiser.Notice) switch
+    /// <summary>The prompt template in force (text-to-image models), else null.</summary>
+    public string? PromptTemplate => Manifest.Text is null ? null : Settings.Prompt ?? PromptConditioner.DefaultTemplate;
+
+    /// <summary>Whether real images can be encoded (false for a latent pipeline without its VAE encoder).</summary>
+    public bool CanReconstruct => _vae?.CanEncode ?? true;
+
+    /// <summary>
+    /// The synthesizer for images filed under <paramref name="classNames"/>: the pixel model's own, or, for a
+    /// text-to-image model, one that conditions class c on the template's prompt for its name (encoded once per list).
+    /// </summary>
+    /// <exception cref="ConfigException">A template without {class}.</exception>
+    public Synthesizer SynthesizerFor(IReadOnlyList<string> classNames)
     {
-        (null, null) => [],
+        if (_textEncoder is null)
+            return Synthesizer;
+        string key = string.Join("\n", classNames);
+        if (!_byClasses.TryGetValue(key, out var synth))
+            _byClasses[key] = synth = Synthesizer.With(new PromptConditioner(_tokenizer!, _textEncoder, PromptTemplate!, classNames));
+        return synth;
+    }
+
+    /// <summary>The prompts class names get under the template in force (text-to-image models); empty otherwise.</summary>
+    public IReadOnlyList<string> PromptsFor(IReadOnlyList<string> classNames) =>
+        PromptTemplate is { } t ? classNames.Select(c => PromptConditioner.Prompt(t, c)).ToArray() : [];
+
+    /// <summary>One line on what a latent model is, for reports; null for pixel models.</summary>
+    public string? LatentDescription => Manifest.Latent is { } l
+        ? $"latent diffusion ({Model.Layout}): {Manifest.Channels}×{Manifest.ImageSize}×{Manifest.ImageSize} images through a VAE to {l.Channels}×{l.Size}×{l.Size} latents, scaling factor {l.ScalingFactor.ToString("G6", System.Globalization.CultureInfo.InvariantCulture)} ({l.ScalingFactorSource})" +
+          (PromptTemplate is { } t ? $"; prompts \"{t}\" per class, null condition the empty prompt ({Manifest.Text!.Length} tokens × {Manifest.Text.Hidden})" : "")
+        : null;
+
+    /// <summary>Fallback notices (e.g. CUDA requested by auto but not usable).</summary>
+    public IReadOnlyList<string> Notices => ((_device.Notice, Denoiser.Notice) switch
+    {
+        (null, null) => Array.Empty<string>(),
         (not null, not null) => ["device auto: no usable CUDA device; ONNX Runtime and the sampler kernels run on the CPU"],
         var (k, o) => [(k ?? o)!],
-    };
+    }).Concat(Model.Notice is { } n ? [n] : []).ToArray();
 
     /// <summary>Opens a model folder and assembles the pipeline.</summary>
     /// <exception cref="OnnxDiffusionException">Any invalid file or setting (the message names it).</exception>
@@ -124,11 +181,19 @@ public sealed class DiffusionPipeline : IDisposable
             throw new ConfigException($"--eta {filled.Eta}: expected a number in [0, 1]");
         if (!(double.IsFinite(filled.Guidance!.Value) && filled.Guidance.Value >= 0))
             throw new ConfigException($"--guidance {filled.Guidance.Value}: expected a finite number ≥ 0");
+        if (filled.Prompt is { } prompt && manifest.Text is null)
+            throw new ConfigException($"--prompt '{prompt}': {settings.ModelDirectory} is not a text-to-image model (it takes {(manifest.IsConditional ? "class labels" : "no condition")})");
+        if (filled.Prompt is { } template && !template.Contains("{class}", StringComparison.Ordinal))
+            throw new ConfigException($"--prompt '{template}': expected a template with {{class}} (e.g. \"{PromptConditioner.DefaultTemplate}\"), or every class gets the same prompt");
         // x, model output, x̂0 history and their host copies, doubled for guidance's two halves.
         ResourceLimits.CheckBuffers("--batch", filled.BatchSize, 8.0 * filled.BatchSize * manifest.Channels * manifest.ImageSize * manifest.ImageSize * sizeof(float));
 
+        // The tokenizer first: a broken tokenizer/ should not cost loading the U-Net.
+        var tokenizer = model.Latent is { } latentParts && manifest.Text is not null ? ClipTokenizer.Load(latentParts.TokenizerDirectory) : null;
         var device = KernelAccelerator.Create(filled.Device);
         OnnxDenoiser? denoiser = null;
+        VaeCodec? vae = null;
+        TextEncoder? text = null;
         try
         {
             var kernels = new DiffusionKernels(device);
@@ -140,11 +205,19 @@ public sealed class DiffusionPipeline : IDisposable
                 Sessions = filled.Sessions,
                 MicroBatch = filled.MicroBatch,
             }, kernels);
+            if (model.Latent is { } parts)
+            {
+                vae = new VaeCodec(parts, manifest, denoiser.Provider);
+                if (manifest.Text is { } spec)
+                    text = new TextEncoder(parts.TextEncoder, spec, denoiser.Provider);
+            }
             var loop = new DiffusionLoop(kernels, denoiser, schedule, sampler, filled.BatchSize);
-            return new DiffusionPipeline(model, device, denoiser, schedule, sampler, loop, timesteps, filled);
+            return new DiffusionPipeline(model, device, denoiser, schedule, sampler, loop, timesteps, filled, vae, tokenizer, text);
         }
         catch
         {
+            text?.Dispose();
+            vae?.Dispose();
             denoiser?.Dispose();
             device.Dispose();
             throw;
@@ -160,6 +233,8 @@ public sealed class DiffusionPipeline : IDisposable
     public void Dispose()
     {
         _loop.Dispose();
+        _textEncoder?.Dispose();
+        _vae?.Dispose();
         Denoiser.Dispose();
         _device.Dispose();
     }

@@ -87,11 +87,18 @@ public sealed class Conditioning
     };
 }
 
+/// <summary>Turns the class labels of a batch into the condition the model takes (labels, prompt embeddings, or none).</summary>
+public interface IConditioner
+{
+    /// <summary>The condition of a batch whose samples carry <paramref name="labels"/>.</summary>
+    Conditioning ForLabels(ReadOnlyMemory<long> labels);
+}
+
 /// <summary>What a model takes as its condition: the kind, and for class labels the class count and the null class.</summary>
 /// <param name="Kind">None, class labels or embeddings.</param>
 /// <param name="NumClasses">Real classes (class-label models), else 0.</param>
 /// <param name="NullClass">The "no class" label guidance pairs every sample with, or null when the model has none.</param>
-public sealed record ConditioningSpec(ConditioningKind Kind, int NumClasses = 0, long? NullClass = null)
+public sealed record ConditioningSpec(ConditioningKind Kind, int NumClasses = 0, long? NullClass = null) : IConditioner
 {
     /// <summary>An unconditional model.</summary>
     public static ConditioningSpec Unconditional { get; } = new(ConditioningKind.None);
@@ -102,6 +109,6 @@ public sealed record ConditioningSpec(ConditioningKind Kind, int NumClasses = 0,
     {
         ConditioningKind.None => Conditioning.None,
         ConditioningKind.ClassLabel => Conditioning.Classes(labels, NullClass),
-        _ => throw new NotSupportedException("an embedding-conditioned model needs embeddings (e.g. from text prompts), not class labels"),
+        _ => throw new NotSupportedException("an embedding-conditioned model needs its prompt conditioner (class names and a template), not bare labels"),
     };
 }

@@ -45,6 +45,8 @@ public static class SynthesisRun
             Channels = m.Channels,
             ClassNames = classNames,
             PixelRange = m.Pixels.IsDefault ? null : m.PixelRange,
+            Prompt = p.PromptTemplate,
+            LatentScalingFactor = m.Latent?.ScalingFactor,
             Shard = shard.IsAll ? null : shard.ToString(),
         };
     }
@@ -68,7 +70,7 @@ public static class SynthesisRun
         };
         long evalsBefore = p.Denoiser.ImageEvaluations;
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        p.Synthesizer.Run(todo, p.Timesteps, recipe.Strength, sources, recipe.Seed, recipe.Eta,
+        p.SynthesizerFor(recipe.ClassNames).Run(todo, p.Timesteps, recipe.Strength, sources, recipe.Seed, recipe.Eta,
             (item, image) => writer.Add(template with
             {
                 Id = item.Id, Label = item.Label, SourceIndex = item.SourceIndex >= 0 ? item.SourceIndex : null,

@@ -85,6 +85,16 @@ public sealed record SyntheticRunConfig
     [JsonIgnore]
     public Data.PixelRange Pixels => PixelRange is [var low, var high] ? new Data.PixelRange(low, high) : Data.PixelRange.MinusOneToOne;
 
+    /// <summary>A text-to-image model's prompt template ({class} → each class name); absent for other models.</summary>
+    [JsonPropertyName("prompt")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Prompt { get; init; }
+
+    /// <summary>A latent model's VAE scaling factor; absent for pixel models.</summary>
+    [JsonPropertyName("latent_scaling_factor")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? LatentScalingFactor { get; init; }
+
     /// <summary>Class names in label order.</summary>
     [JsonPropertyName("class_names")] public IReadOnlyList<string> ClassNames { get; init; } = [];
 
