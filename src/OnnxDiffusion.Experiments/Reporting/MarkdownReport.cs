@@ -38,7 +38,7 @@ public static class MarkdownReport
     {
         var s = r.Setup;
         sb.Append("## Setup\n\n");
-        Item(sb, "Model", $"{s.Model}" + (s.ModelSha256.Length > 0 ? $" (U-Net sha256 `{s.ModelSha256}`)" : "") +
+        Item(sb, "Model", $"{s.Model}" + (s.ModelSha256.Length > 0 ? $" ({(s.Latent is null ? "U-Net" : "pipeline graphs")} sha256 `{s.ModelSha256}`)" : "") +
                           (s.ModelDescription.Length > 0 ? $"; described by {s.ModelDescription}" : ""));
         Item(sb, "Dataset", $"{s.Dataset}: {s.PerClass.ToString(Inv)} real training images per class × {s.Classes.ToString(Inv)} classes per replicate; " +
                             $"{s.TestCount.ToString(Inv)} real test images");

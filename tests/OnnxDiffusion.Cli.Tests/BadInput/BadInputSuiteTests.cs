@@ -22,7 +22,7 @@ public class BadInputSuiteTests
     public void AtLeastTwelveBadModelFoldersAreCovered() =>
         Assert.True(BadModelFolderCases.All().Count() >= 12, $"{BadModelFolderCases.All().Count()} bad model folders");
 
-    private static IEnumerable<BadInputCase> Cases() => BadInputCases.All().Concat(BadModelFolderCases.All());
+    private static IEnumerable<BadInputCase> Cases() => BadInputCases.All().Concat(BadModelFolderCases.All()).Concat(BadLatentPipelineCases.All());
 
     [Theory]
     [MemberData(nameof(Names))]
