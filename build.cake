@@ -9,6 +9,8 @@
 //                      test set, images/s, a table and an FD-vs-NFE plot in runs/quality (--quality-images=1000
 //                      --quality-steps=5,8,10,15,20,25,50 --quality-threads=2); tens of minutes on 2 cores
 //   BenchFeaturize     ResNet18 featurization images/s, one lane vs one lane per core, side by side (--featurize-images=200)
+//   BenchLatent        per-part cost of a latent text-to-image pipeline (text encoder, VAE, guided U-Net step), the tiny
+//                      fixture by default (--latent-model=<Optimum SD export> --latent-device=cuda for real sizes)
 //   Reproduce          the experiment on the embedded default (--profile=quick|default|paper|full)
 //   ReproduceFull      the full-size experiment (GPU-sized)
 //   TrainDefaultModel  PyTorch recipe for models/fashion-mnist-ddpm and models/fashion-mnist-features (hours on CPU; not for CI)
@@ -156,6 +158,18 @@ Task("BenchFeaturize")
     DotNetBuild("./benchmarks/OnnxDiffusion.Benchmarks/OnnxDiffusion.Benchmarks.csproj",
         new DotNetBuildSettings { Configuration = "Release" });
     var args = $"./benchmarks/OnnxDiffusion.Benchmarks/bin/Release/net10.0/OnnxDiffusion.Benchmarks.dll featurize --images {featurizeImages} --repeats 3";
+    if (StartProcess("dotnet", args) != 0)
+        throw new Exception($"dotnet {args} failed");
+});
+
+Task("BenchLatent")
+    .Does(() =>
+{
+    DotNetBuild("./benchmarks/OnnxDiffusion.Benchmarks/OnnxDiffusion.Benchmarks.csproj",
+        new DotNetBuildSettings { Configuration = "Release" });
+    var model = Argument("latent-model", "");
+    var args = "./benchmarks/OnnxDiffusion.Benchmarks/bin/Release/net10.0/OnnxDiffusion.Benchmarks.dll latent --repeats 7" +
+               $" --device {Argument("latent-device", "cpu")} --batch {Argument("latent-batch", 8)}" + (model.Length > 0 ? $" --model \"{model}\"" : "");
     if (StartProcess("dotnet", args) != 0)
         throw new Exception($"dotnet {args} failed");
 });
