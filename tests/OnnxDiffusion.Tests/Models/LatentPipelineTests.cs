@@ -101,6 +101,28 @@ public class LatentPipelineTests
     }
 
     [Fact]
+    public void Float16ExportCastsEveryPartAndGivesThePipelinesImagesToHalfPrecision()
+    {
+        var m = ModelFolder.Open(SdTiny("fp16")).Manifest;
+        Assert.Equal(("float16", "float16", "float16", "float16"), (m.SampleDtype, m.OutputDtype, m.TimestepDtype, m.Text!.Dtype));
+        var real = DatasetLoader.Load(SdTiny("data-rgb64"), new DatasetRequest("train", 3, null, null));
+        List<float[]> Run(string folder, double strength)
+        {
+            using var pipeline = DiffusionPipeline.Open(new PipelineSettings { ModelDirectory = SdTiny(folder), Device = DeviceKind.Cpu, Steps = 4 });
+            var items = Enumerable.Range(0, 3).Select(i => new SynthesisItem(i, real.Labels[i * 10], i * 10)).ToList();
+            var made = new List<float[]>();
+            pipeline.SynthesizerFor(real.ClassNames).Run(items, pipeline.Timesteps, strength, real, 9, 0, (_, image) => made.Add(image.ToArray()));
+            return made;
+        }
+        var worst = new[] { 0.0, 0.5, 1.0 }.Select(strength =>
+        {
+            var (full, half) = (Run("pipeline", strength), Run("fp16", strength));
+            return full.Zip(half).Max(p => p.First.Zip(p.Second).Max(x => Math.Abs(x.First - x.Second)));
+        }).ToArray();
+        Assert.True(worst.All(w => w < 0.05), $"max |fp32 − fp16| at strengths 0, 0.5, 1: {string.Join(", ", worst)}");
+    }
+
+    [Fact]
     public void PromptsAreEncodedOncePerDistinctPromptAndClassesGetTheirOwn()
     {
         using var pipeline = DiffusionPipeline.Open(new PipelineSettings
