@@ -48,14 +48,17 @@ internal abstract class ClassifierKind
     }
 
     /// <summary>A trainer reading <see cref="FeatureColumns.Features"/> and <see cref="FeatureColumns.Label"/> (key type).</summary>
-    public abstract IEstimator<ITransformer> CreateTrainer(MLContext ml, ClassifierOptions options);
+    /// <param name="ml">The run's ML.NET context.</param>
+    /// <param name="options">The validated options.</param>
+    /// <param name="images">The training images' shape, for kinds that see the features as an image rather than a vector.</param>
+    public abstract IEstimator<ITransformer> CreateTrainer(MLContext ml, ClassifierOptions options, ImageShape images);
 }
 
 internal sealed class MaxEntKind : ClassifierKind
 {
     public override string Name => ClassifierKinds.MaxEnt;
 
-    public override IEstimator<ITransformer> CreateTrainer(MLContext ml, ClassifierOptions options) => Trainer(ml, options);
+    public override IEstimator<ITransformer> CreateTrainer(MLContext ml, ClassifierOptions options, ImageShape images) => Trainer(ml, options);
 
     public override void Validate(ClassifierOptions options) => Check(options.MaxEnt);
 
@@ -88,7 +91,7 @@ internal sealed class LightGbmKind : ClassifierKind
 {
     public override string Name => ClassifierKinds.LightGbm;
 
-    public override IEstimator<ITransformer> CreateTrainer(MLContext ml, ClassifierOptions options) => Trainer(ml, options);
+    public override IEstimator<ITransformer> CreateTrainer(MLContext ml, ClassifierOptions options, ImageShape images) => Trainer(ml, options);
 
     public override void Validate(ClassifierOptions options) => Check(options.LightGbm);
 
@@ -120,6 +123,12 @@ internal sealed class LightGbmKind : ClassifierKind
             Silent = true,
         });
     }
+}
+
+/// <summary>Channels, height and width of the images a classifier is trained on.</summary>
+internal readonly record struct ImageShape(int Channels, int Height, int Width)
+{
+    public static ImageShape Of(ImageSet set) => new(set.Channels, set.Height, set.Width);
 }
 
 /// <summary>Option checks shared by the kinds.</summary>

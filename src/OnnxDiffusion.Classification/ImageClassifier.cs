@@ -83,7 +83,7 @@ public sealed class ImageClassifier
         var schema = FeatureRow.Schema(kind.Features.Length(reference), reference.ClassNames.Count);
         // Cached: both trainers pass over the data many times, and reading a folder set decodes images.
         var data = ml.Data.Cache(ml.Data.LoadFromEnumerable(rows, schema));
-        var model = kind.CreateTrainer(ml, options).Fit(data);
+        var model = kind.CreateTrainer(ml, options, ImageShape.Of(reference)).Fit(data);
         clock.Stop();
         return new ImageClassifier(ml, model, options, reference, trainingSets.Select(s => s.Name).ToArray(), perClass, clock.Elapsed);
     }

@@ -27,7 +27,7 @@ internal sealed class ResNet18Kind : ClassifierKind
 
     // Pooled ReLU features differ in scale by orders of magnitude between channels; a linear head's L2 penalty then
     // falls unevenly. Standardising (fitted on the training rows only) puts every feature on one footing.
-    public override IEstimator<ITransformer> CreateTrainer(MLContext ml, ClassifierOptions options) =>
+    public override IEstimator<ITransformer> CreateTrainer(MLContext ml, ClassifierOptions options, ImageShape images) =>
         ml.Transforms.NormalizeMeanVariance(FeatureColumns.Features)
             .Append(options.ResNet18.Head == ClassifierKinds.LightGbm ? LightGbmKind.Trainer(ml, options) : MaxEntKind.Trainer(ml, options));
 }
