@@ -16,7 +16,10 @@ public static class ClassifierKinds
     /// <summary>Transfer learning: frozen ImageNet ResNet18 features (512-d) into a trained head (maximum entropy by default).</summary>
     public const string ResNet18 = "resnet18";
 
-    private static readonly ClassifierKind[] Kinds = [new MaxEntKind(), new LightGbmKind(), new ResNet18Kind()];
+    /// <summary>A small convolutional network trained from scratch on the images (TorchSharp, CPU).</summary>
+    public const string Cnn = "cnn";
+
+    private static readonly ClassifierKind[] Kinds = [new MaxEntKind(), new LightGbmKind(), new ResNet18Kind(), new CnnKind()];
 
     /// <summary>Every valid kind name.</summary>
     public static IReadOnlyList<string> Names { get; } = Kinds.Select(k => k.Name).ToArray();
