@@ -61,8 +61,11 @@ public sealed record TrendDecision(FindingVerdict Verdict, IReadOnlyList<TrendSi
         var pOther = signals.Select(s => OneSidedT.PValue(s.Slope, Opposite(s.Paper))).ToArray();
         var holmPaper = Holm.Adjust(pPaper);
         var holmOther = Holm.Adjust(pOther);
+        var withPaper = Holm.Reject(pPaper, alpha);
+        var againstPaper = Holm.Reject(pOther, alpha);
+        // p on one side and p on the other sum to 1 for a testable signal, so no signal is rejected both ways at α < 1/2
         var decisions = signals.Select((s, i) => new TrendSignalDecision(s, pPaper[i], pOther[i], holmPaper[i], holmOther[i],
-            holmPaper[i] <= alpha ? SignalVerdict.Supported : holmOther[i] <= alpha ? SignalVerdict.Contradicted : SignalVerdict.Inconclusive)).ToList();
+            withPaper[i] ? SignalVerdict.Supported : againstPaper[i] ? SignalVerdict.Contradicted : SignalVerdict.Inconclusive)).ToList();
 
         bool supported = decisions.Any(d => d.Verdict == SignalVerdict.Supported);
         bool contradicted = decisions.Any(d => d.Verdict == SignalVerdict.Contradicted);
@@ -74,6 +77,42 @@ public sealed record TrendDecision(FindingVerdict Verdict, IReadOnlyList<TrendSi
             _ => FindingVerdict.Inconclusive,
         };
         return new TrendDecision(verdict, decisions, alpha);
+    }
+
+    /// <summary>
+    /// The exact probability that <see cref="Judge"/> calls a claim supported when its signals are independent and each
+    /// signal's per-replicate slopes are normal: signal k's true slope is <paramref name="standardisedSlopes"/>[k] times the
+    /// sd of one replicate's slope estimate, positive in the paper's direction. Holm's first step decides whether a family
+    /// rejects anything, so with πₖ and πₖ′ the chances that signal k's t lands beyond the α/m critical value on the paper's
+    /// side and on the other, P(supported) = Π(1 − πₖ′) − Π(1 − πₖ − πₖ′): no signal in the other tail, less the cases with
+    /// no signal in either.
+    /// </summary>
+    /// <param name="replicates">R, at least 2.</param>
+    /// <param name="standardisedSlopes">One true standardised slope per signal of the family; 0 for a signal without a trend.</param>
+    /// <param name="alpha">Family-wise level of each direction, in (0,1).</param>
+    /// <returns>The probability, in [0,1].</returns>
+    /// <exception cref="ArgumentOutOfRangeException">Fewer than 2 replicates, no signals, or alpha not in (0,1).</exception>
+    public static double PowerOfSupport(int replicates, IReadOnlyList<double> standardisedSlopes, double alpha = DefaultAlpha)
+    {
+        ArgumentNullException.ThrowIfNull(standardisedSlopes);
+        if (replicates < 2)
+            throw new ArgumentOutOfRangeException(nameof(replicates), replicates, "A t-test over replicates needs at least two.");
+        if (standardisedSlopes.Count == 0)
+            throw new ArgumentOutOfRangeException(nameof(standardisedSlopes), "A family needs at least one signal.");
+        if (!(alpha > 0 && alpha < 1))
+            throw new ArgumentOutOfRangeException(nameof(alpha), alpha, "A significance level must be strictly between 0 and 1.");
+        int df = replicates - 1;
+        double critical = StudentT.Quantile(1 - alpha / standardisedSlopes.Count, df);
+        double noOther = 1, neither = 1;
+        foreach (double d in standardisedSlopes)
+        {
+            double delta = d * Math.Sqrt(replicates);
+            double paperTail = 1 - NoncentralT.Cdf(critical, df, delta);
+            double otherTail = NoncentralT.Cdf(-critical, df, delta);
+            noOther *= 1 - otherTail;
+            neither *= 1 - paperTail - otherTail;
+        }
+        return noOther - neither;
     }
 
     private static Direction Opposite(Direction d) => d == Direction.Negative ? Direction.Positive : Direction.Negative;

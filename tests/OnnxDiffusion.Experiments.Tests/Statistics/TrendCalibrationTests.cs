@@ -48,26 +48,9 @@ public class TrendCalibrationTests
 
     private static double Share(FindingVerdict[] verdicts, FindingVerdict v) => (double)verdicts.Count(x => x == v) / verdicts.Length;
 
-    // Holm's first step decides whether a family rejects anything. With independent signals, signal k lands in the paper's
-    // tail at α/3 with probability πₖ and in the other tail with πₖ′, so P(supported) = Π(1 − πₖ′) − Π(1 − πₖ − πₖ′):
-    // no signal in the other tail, less the cases where no signal is in either.
-    private static double ExactSupported(double[] slopes)
-    {
-        const double alpha = TrendDecision.DefaultAlpha;
-        int df = Replicates - 1;
-        double critical = StudentT.Quantile(1 - alpha / Signals, df);
-        double noOther = 1, neither = 1;
-        foreach (double slope in slopes)
-        {
-            // the paper's direction is negative, so a slope of −β has non-centrality β/sd·√R towards the paper's tail
-            double delta = -slope / SdSlopeEstimate * Math.Sqrt(Replicates);
-            double paperTail = 1 - NoncentralT.Cdf(critical, df, delta);
-            double otherTail = NoncentralT.Cdf(-critical, df, delta);
-            noOther *= 1 - otherTail;
-            neither *= 1 - paperTail - otherTail;
-        }
-        return noOther - neither;
-    }
+    // The exact rate, for independent signals, in units of the slope estimate's sd, positive in the paper's (negative) direction.
+    private static double ExactSupported(double[] slopes) =>
+        TrendDecision.PowerOfSupport(Replicates, slopes.Select(b => -b / SdSlopeEstimate).ToArray());
 
     [Fact]
     public void With_no_true_slope_a_supported_verdict_comes_out_about_five_percent_of_the_time()
@@ -75,8 +58,8 @@ public class TrendCalibrationTests
         var verdicts = Simulate([0, 0, 0], seed: 11);
         double supported = Share(verdicts, FindingVerdict.Supported);
         double exact = ExactSupported([0, 0, 0]);
-        // (1 − 0.05/3)³ − (1 − 0.1/3)³ = 0.04754; Binomial(2000, 0.0475) has sd 0.0048, so 3–8 % is over 3.5 sd either side
-        Assert.Equal(0.04754, exact, 1e-4);
+        // (1 − 0.05/3)³ − (1 − 0.1/3)³ = 10267/216000 = 0.04753; Binomial(2000, 0.0475) has sd 0.0048, so 3–8 % is over 3.5 sd either side
+        Assert.Equal(10267.0 / 216000, exact, 1e-6);
         Assert.InRange(supported, 0.03, 0.08);
         Assert.Equal(exact, supported, 0.015);
         // the mirror claim is tested the same way, so it is called as often
