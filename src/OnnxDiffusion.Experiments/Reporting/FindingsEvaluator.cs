@@ -282,7 +282,7 @@ public static class FindingsEvaluator
         {
             var open = tests.Where(t => t.Verdict == Verdict.Inconclusive).ToList();
             if (open.Count > 0)
-                tail = " " + string.Join(" ", open.Select(t => $"For {t.Label.Split(':')[0]}: {NeededText(t.Needed, t.Delta.N)}."));
+                tail = " " + string.Join(" ", open.Select(t => $"For {t.Kind}: {NeededText(t.Needed, t.Delta.N)}."));
         }
         return $"{what}: {parts}.{tail}";
     }
