@@ -24,13 +24,23 @@ public static class ClassifierKinds
     /// <summary>Every valid kind name.</summary>
     public static IReadOnlyList<string> Names { get; } = Kinds.Select(k => k.Name).ToArray();
 
+    /// <summary>
+    /// The regime of the kind named <paramref name="name"/> (case-insensitive), or null when no kind of this version has
+    /// that name, e.g. a name read from the results of another version.
+    /// </summary>
+    /// <param name="name">A kind name as <see cref="ClassifierOptions.Kind"/> takes it.</param>
+    /// <returns>The kind's regime, or null.</returns>
+    public static ClassifierRegime? RegimeOf(string? name) => Find(name)?.Regime;
+
     /// <summary>The kind of a name (case-insensitive).</summary>
     /// <exception cref="ClassificationException">No kind has that name.</exception>
-    internal static ClassifierKind Get(string? name)
+    internal static ClassifierKind Get(string? name) =>
+        Find(name) ?? throw new ClassificationException($"unknown classifier kind '{name}' (valid: {string.Join(", ", Names)})");
+
+    private static ClassifierKind? Find(string? name)
     {
         string key = (name ?? "").Trim();
-        return Kinds.FirstOrDefault(k => string.Equals(k.Name, key, StringComparison.OrdinalIgnoreCase))
-               ?? throw new ClassificationException($"unknown classifier kind '{name}' (valid: {string.Join(", ", Names)})");
+        return Kinds.FirstOrDefault(k => string.Equals(k.Name, key, StringComparison.OrdinalIgnoreCase));
     }
 }
 
@@ -41,6 +51,9 @@ public static class ClassifierKinds
 internal abstract class ClassifierKind
 {
     public abstract string Name { get; }
+
+    /// <summary>How the kind learns from images; abstract so that a new kind has to say.</summary>
+    public abstract ClassifierRegime Regime { get; }
 
     /// <summary>How images become feature vectors.</summary>
     public virtual FeatureSource Features => PixelFeatures.Instance;
@@ -60,6 +73,8 @@ internal abstract class ClassifierKind
 internal sealed class MaxEntKind : ClassifierKind
 {
     public override string Name => ClassifierKinds.MaxEnt;
+
+    public override ClassifierRegime Regime => ClassifierRegime.PixelModel;
 
     public override IEstimator<ITransformer> CreateTrainer(MLContext ml, ClassifierOptions options, ImageShape images) => Trainer(ml, options);
 
@@ -93,6 +108,8 @@ internal sealed class MaxEntKind : ClassifierKind
 internal sealed class LightGbmKind : ClassifierKind
 {
     public override string Name => ClassifierKinds.LightGbm;
+
+    public override ClassifierRegime Regime => ClassifierRegime.PixelModel;
 
     public override IEstimator<ITransformer> CreateTrainer(MLContext ml, ClassifierOptions options, ImageShape images) => Trainer(ml, options);
 

@@ -15,6 +15,8 @@ internal sealed class CnnKind : ClassifierKind
 {
     public override string Name => ClassifierKinds.Cnn;
 
+    public override ClassifierRegime Regime => ClassifierRegime.DeepFromScratch;
+
     public override void Validate(ClassifierOptions options)
     {
         var o = options.Cnn;

@@ -11,6 +11,8 @@ internal sealed class ResNet18Kind : ClassifierKind
 {
     public override string Name => ClassifierKinds.ResNet18;
 
+    public override ClassifierRegime Regime => ClassifierRegime.FrozenPretrainedFeatures;
+
     public override FeatureSource Features => PretrainedFeatures.ResNet18;
 
     public override void Validate(ClassifierOptions options)

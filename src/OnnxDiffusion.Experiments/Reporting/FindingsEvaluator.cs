@@ -5,11 +5,13 @@ using static OnnxDiffusion.Experiments.Reporting.ReportFormat;
 namespace OnnxDiffusion.Experiments.Reporting;
 
 /// <summary>
-/// Judges the paper's three findings (Yamaguchi, ACML 2025) on one run's results, from paired differences over the
-/// independent replicates: a comparison is "supported" when its 95 % paired-t interval excludes 0 in the paper's
-/// direction, "contradicted" when it excludes 0 the other way, otherwise inconclusive at this R, with the replicates a
-/// paired test would need (80 % power) at the observed effect and sd. Pure: the same results give the same findings.
-/// Strength 0 is left out of every comparison because its "synthetic" set is the real subset itself.
+/// Judges the paper's three findings (Yamaguchi, ACML 2025) on one run's results, over the independent replicates.
+/// Findings 1 and 3 rest on paired differences: a comparison is "supported" when its 95 % paired-t interval excludes 0
+/// in the paper's direction, "contradicted" when it excludes 0 the other way, otherwise inconclusive at this R, with the
+/// replicates a paired test would need (80 % power) at the observed effect and sd; they are judged per classifier kind
+/// and overall. Finding 2 is a trend, judged on within-replicate slopes by <see cref="TrendDecision"/>. Pure: the same
+/// results give the same findings. Strength 0 is left out of every comparison because its "synthetic" set is the real
+/// subset itself.
 /// </summary>
 public static class FindingsEvaluator
 {
@@ -24,11 +26,30 @@ public static class FindingsEvaluator
 
     private const double Alpha = 0.05;
 
-    /// <summary>One judged comparison.</summary>
-    private sealed record Comparison(string Label, SampleSummary Delta, Verdict Verdict, int? Needed)
+    /// <summary>Confidence of the slope intervals: their ends are the one-sided 5 % bounds that finding 2 tests before Holm.</summary>
+    private const double SlopeConfidence = 0.90;
+
+    /// <summary>
+    /// Finding 2's signals, fixed before any run was looked at: coverage and recall (how much of the real distribution,
+    /// edges included, the synthetic set reaches) and the outer-decile share (how many synthetic samples sit in the real
+    /// distribution's outer tenth), all predicted to fall as the start step grows. The centroid-distance ratio measures
+    /// the same crowding less directly and is shown beside them, outside the Holm family.
+    /// </summary>
+    private static readonly (string Name, bool Primary)[] TrendMetrics =
+        [("coverage", true), ("recall", true), ("outer_decile_share", true), ("centroid_distance_ratio", false)];
+
+    private const string NotPerKind = "Not judged per classifier: this finding rests on the distribution metrics of the synthetic sets, which no classifier enters.";
+
+    /// <summary>One judged comparison for one classifier kind.</summary>
+    private sealed record Comparison(string Kind, string What, SampleSummary Delta, Verdict Verdict, int? Needed)
     {
+        public string Label => $"{Kind}: {What}";
+
         public string Text => $"{Label}: Δ {DeltaCi(Delta)} → {Name(Verdict)}" +
                               (Verdict == Verdict.Inconclusive ? $" ({NeededText(Needed, Delta.N)})" : "");
+
+        public KindVerdict ForKind => new(Kind, ToFinding(Verdict), $"{What}: Δ {DeltaCi(Delta)}" +
+            (Verdict == Verdict.Inconclusive ? $" ({NeededText(Needed, Delta.N)})" : ""), Delta.N);
     }
 
     /// <summary>Findings 1, 2 and 3, in that order.</summary>
@@ -48,6 +69,7 @@ public static class FindingsEvaluator
     {
         var evidence = new List<string>();
         var primary = new List<Comparison>();
+        var perKind = new List<KindVerdict>();
         foreach (var c in classifiers)
         {
             // The claim is about same-size synthetic data: the generated set is the pre-specified comparison; without one,
@@ -59,9 +81,11 @@ public static class FindingsEvaluator
             if (target == default || Compare(r, c, target.Item1, target.Item2, Direction.Negative, Alpha) is not { } main)
             {
                 evidence.Add($"{c}: no real rows or no synthetic rows at a strength above 0, not compared");
+                perKind.Add(new KindVerdict(c, FindingVerdict.NoData, "no real rows or no synthetic rows at a strength above 0", 0));
                 continue;
             }
             primary.Add(main);
+            perKind.Add(main.ForKind);
             evidence.Add(main.Text);
             foreach (var s in strengths.Where(s => hasGenerated || s != target.Item2))
                 if (Compare(r, c, TrainSets.Synthetic, s, Direction.Negative, Alpha) is { } other)
@@ -69,9 +93,10 @@ public static class FindingsEvaluator
         }
         if (primary.Count == 0)
             return new Finding(1, Claim1, FindingVerdict.NoData,
-                "No classifier has both real rows and synthetic rows at a strength above 0.", evidence, replicates);
+                "No classifier has both real rows and synthetic rows at a strength above 0.", evidence, replicates) { PerKind = perKind };
         var verdict = Combine(primary);
-        return new Finding(1, Claim1, verdict, Summarise("Synthetic − real accuracy (paired over replicates)", primary, verdict), evidence, replicates);
+        return new Finding(1, Claim1, verdict, Summarise("Synthetic − real accuracy (paired over replicates)", primary, verdict), evidence, replicates)
+            { PerKind = perKind };
     }
 
     private static Finding ModeCrowding(ExperimentResults r, int replicates)
@@ -86,45 +111,107 @@ public static class FindingsEvaluator
         if (points.Count == 1 && r.Metrics.Any(m => m.Set == MetricSets.Real))
         {
             points.Insert(0, (MetricSets.Real, null));
-            evidence.Add("only one reconstruction strength above 0: the trend runs from the real subset");
+            evidence.Add("only one reconstruction strength above 0: the trend runs from the real subset (at strength 0, which is what a strength-0 reconstruction is)");
         }
         if (points.Count < 2)
             return new Finding(2, Claim2, FindingVerdict.NoData,
-                $"Distribution metrics for {points.Count} reconstruction strength(s) above 0; a trend needs two or more.", evidence, replicates);
+                $"Distribution metrics for {points.Count} reconstruction strength(s) above 0; a trend needs two or more.", evidence, replicates)
+                { NotPerKind = NotPerKind };
+
+        var xs = points.Select(p => p.Strength ?? 0).ToArray();
         var (low, high) = (points[0], points[^1]);
-        string span = $"{SetName(low.Set, low.Strength)} → {SetName(high.Set, high.Strength)}";
-        var primary = new List<Comparison>();
-        foreach (var (name, isPrimary) in new[] { ("coverage", true), ("outer_decile_share", true), ("recall", false), ("centroid_distance_ratio", false) })
+        string span = $"{SetName(low.Set, low.Strength)} → {SetName(high.Set, high.Strength)}" +
+                      (points.Count > 2 ? $" ({points.Count.ToString(Inv)} strengths)" : "");
+        var signals = new List<TrendSignal>();
+        var lines = new List<(string Label, bool Primary, SampleSummary Slope, string Tail)>();
+        foreach (var (name, isPrimary) in TrendMetrics)
         {
             var def = MetricDefinition.All.First(d => d.Name == name);
-            var byRep = (string set, double? s) => r.Metrics.Where(m => m.Set == set && ResultsSummary.StrengthKey(m.Strength) == s && def.Pick(m.Metrics) is { } v && !double.IsNaN(v))
-                .GroupBy(m => m.Replicate).ToDictionary(g => g.Key, g => def.Pick(g.First().Metrics)!.Value);
-            var a = byRep(high.Set, high.Strength);
-            var b = byRep(low.Set, low.Strength);
-            var reps = a.Keys.Intersect(b.Keys).Order().ToList();
+            var byPoint = points.Select(p => ByReplicate(r, def, p.Set, p.Strength)).ToList();
+            // complete replicates only: every replicate's slope then rests on the same strengths and has the same spread
+            var reps = byPoint.Skip(1).Aggregate(byPoint[0].Keys.AsEnumerable(), (acc, d) => acc.Intersect(d.Keys)).Order().ToList();
             if (reps.Count == 0)
+            {
+                evidence.Add($"{def.Label}: no replicate has it at every point of the trend, not judged");
                 continue;
-            var cmp = Judge($"{name} {span}", reps.Select(k => a[k]).ToList(), reps.Select(k => b[k]).ToList(), Direction.Negative, Alpha);
+            }
+            var sweeps = reps.Select(k => (IReadOnlyList<double>)byPoint.Select(d => d[k]).ToArray()).ToList();
+            var slope = TrendSlope.OverReplicates(xs, sweeps, SlopeConfidence);
+            var endpoint = PairedDifference.Of(sweeps.Select(y => y[^1]).ToList(), sweeps.Select(y => y[0]).ToList());
             if (isPrimary)
-                primary.Add(cmp);
+                signals.Add(new TrendSignal(def.Label, slope, Direction.Negative));
+
             var ceiling = r.Metrics.Where(m => m.Set == MetricSets.Real && def.Pick(m.Metrics) is { } v && !double.IsNaN(v)).Select(m => def.Pick(m.Metrics)!.Value).ToList();
-            var curve = points.Select(p => (p, vals: byRep(p.Set, p.Strength).Values.ToList())).Where(x => x.vals.Count > 0).ToList();
-            string shape = Monotonicity(curve.Select((x, i) => (double)i).ToList(), curve.Select(x => x.vals.Average()).ToList());
+            var curve = byPoint.Where(d => d.Count > 0).Select(d => d.Values.Average()).ToList();
+            string shape = Monotonicity(curve.Select((_, i) => (double)i).ToList(), curve);
             var generated = r.Metrics.Where(m => m.Set == MetricSets.Generated && def.Pick(m.Metrics) is { } v && !double.IsNaN(v)).Select(m => def.Pick(m.Metrics)!.Value).ToList();
-            evidence.Add(cmp.Text + $"; means {string.Join(" → ", curve.Select(x => Num(x.vals.Average())))} ({shape})" +
-                         (ceiling.Count > 0 ? $"; real-vs-real ceiling {Num(ceiling.Average())}" : "") +
-                         (generated.Count > 0 ? $"; generated set (pure noise, for comparison) {Num(generated.Average())}" : ""));
+            lines.Add((def.Label, isPrimary, slope,
+                $"endpoint {SetName(low.Set, low.Strength)} → {SetName(high.Set, high.Strength)} Δ {DeltaCi(endpoint)} (95 % paired-t); " +
+                $"means {string.Join(" → ", curve.Select(x => Num(x)))} ({shape})" +
+                (ceiling.Count > 0 ? $"; real-vs-real ceiling {Num(ceiling.Average())}" : "") +
+                (generated.Count > 0 ? $"; generated set (pure noise, for comparison) {Num(generated.Average())}" : "")));
         }
-        if (primary.Count == 0)
-            return new Finding(2, Claim2, FindingVerdict.NoData, "No replicate has coverage or outer-decile share at both ends of the trend.", evidence, replicates);
-        var verdict = Combine(primary);
-        return new Finding(2, Claim2, verdict, Summarise($"Change from {span} (paired over replicates)", primary, verdict), evidence, replicates);
+        if (signals.Count == 0)
+            return new Finding(2, Claim2, FindingVerdict.NoData,
+                "No replicate has coverage, recall or outer-decile share at every point of the trend.", evidence, replicates) { NotPerKind = NotPerKind };
+
+        var decision = TrendDecision.Judge(signals, TrendDecision.DefaultAlpha);
+        foreach (var (label, isPrimary, slope, rest) in lines)
+        {
+            string head = $"{label}: slope {DeltaCi(slope)} per unit strength (90 % t-interval over R = {slope.N.ToString(Inv)})";
+            var d = decision.Signals.FirstOrDefault(x => x.Signal.Name == label);
+            evidence.Add(d is not null && isPrimary
+                ? $"{head}, {Trend(slope)}, Holm-adjusted one-sided p {P(d.HolmObserved)} → {Name(d.Verdict)}; {rest}"
+                : $"{head}, secondary (outside the Holm family); {rest}");
+        }
+        string what = $"Least-squares slope per unit strength over {span}, within each replicate (90 % t-intervals over replicates; " +
+                      $"one-sided tests, Holm across {JoinAnd(signals.Select(x => x.Name).ToList())} at 5 % family-wise in each direction)";
+        return new Finding(2, Claim2, decision.Verdict, $"{what}: {TrendSummary(decision)}", evidence, replicates) { NotPerKind = NotPerKind };
+    }
+
+    private static string Trend(SampleSummary slope) => slope.Mean < 0 ? "falling" : slope.Mean > 0 ? "rising" : "flat";
+
+    private static Dictionary<int, double> ByReplicate(ExperimentResults r, MetricDefinition def, string set, double? strength) =>
+        r.Metrics.Where(m => m.Set == set && ResultsSummary.StrengthKey(m.Strength) == strength && def.Pick(m.Metrics) is { } v && !double.IsNaN(v))
+            .GroupBy(m => m.Replicate).ToDictionary(g => g.Key, g => def.Pick(g.First().Metrics)!.Value);
+
+    private static string TrendSummary(TrendDecision decision)
+    {
+        static string One(TrendSignalDecision d) => $"{d.Signal.Name} {DeltaCi(d.Signal.Slope)} (Holm-adjusted p {P(d.HolmObserved)})";
+        var with = decision.Signals.Where(d => d.Verdict == Verdict.Supported).ToList();
+        var against = decision.Signals.Where(d => d.Verdict == Verdict.Contradicted).ToList();
+        var open = decision.Signals.Where(d => d.Verdict == Verdict.Inconclusive).ToList();
+        string rest = open.Count > 0 ? $"; {string.Join("; ", open.Select(One))} not significant after Holm" : "";
+        return decision.Verdict switch
+        {
+            FindingVerdict.Supported => $"carried by {string.Join("; ", with.Select(One))}{rest}.",
+            FindingVerdict.Contradicted => $"carried, against the paper (rising), by {string.Join("; ", against.Select(One))}{rest}.",
+            FindingVerdict.Mixed => $"falling as the paper says: {string.Join("; ", with.Select(One))}; rising: {string.Join("; ", against.Select(One))}{rest}.",
+            _ => $"no signal is significant after Holm: {string.Join("; ", open.Select(One))}. {SlopeNeeded(open, decision.Signals.Count, decision.Alpha)}",
+        };
+    }
+
+    // Holm's first step tests the strongest signal at α/m, one-sided; a two-sided test at 2α/m has the same critical
+    // value, so PairedPower (two-sided, on a mean and sd) sizes it. The other side's tail it adds is negligible at 80 % power.
+    private static string SlopeNeeded(IReadOnlyList<TrendSignalDecision> open, int family, double alpha)
+    {
+        if (open.Any(d => d.Signal.Slope.N < 2))
+            return "One replicate gives no interval; rerun with --replicates 3 or more.";
+        return string.Join(" ", open.Select(d =>
+        {
+            var s = d.Signal.Slope;
+            int? k = PairedPower.RequiredReplicates(s.Mean, s.Sd, 2 * alpha / family);
+            return $"For {d.Signal.Name}: " + (k is { } n
+                ? $"a one-sided test at Holm's first-step level (5 %/{family.ToString(Inv)}) would need ≈ {n.ToString(Inv)} replicates at the observed slope and sd (80 % power)."
+                : "no slope observed: no number of replicates would detect it.");
+        }));
     }
 
     private static Finding RealPlusSyntheticHelps(ExperimentResults r, IReadOnlyList<string> classifiers, int replicates)
     {
         var evidence = new List<string>();
         var primary = new List<Comparison>();
+        var perKind = new List<KindVerdict>();
         foreach (var c in classifiers)
         {
             var candidates = r.Rows.Where(x => x.Classifier == c && (x.TrainSet == TrainSets.RealPlusSynthetic && x.Strength > 0 || x.TrainSet == TrainSets.RealPlusGenerated))
@@ -134,6 +221,7 @@ public static class FindingsEvaluator
             if (judged.Count == 0)
             {
                 evidence.Add($"{c}: no real rows or no real+synthetic rows at a strength above 0, not compared");
+                perKind.Add(new KindVerdict(c, FindingVerdict.NoData, "no real rows or no real+synthetic rows at a strength above 0", 0));
                 continue;
             }
             // The best set is chosen on the test set, so its own 95 % interval is optimistic: judge it on the Bonferroni
@@ -141,17 +229,19 @@ public static class FindingsEvaluator
             var best = judged.MaxBy(x => x.cmp!.Delta.Mean);
             double alpha = Alpha / judged.Count;
             var adjusted = Compare(r, c, best.k.TrainSet, best.k.Strength, Direction.Positive, alpha)!;
-            adjusted = adjusted with { Label = $"{c}: best of {judged.Count}, {SetName(best.k.TrainSet, best.k.Strength)} − real (chosen on the test set; {Num(100 * (1 - alpha), 1)} % Bonferroni interval)" };
+            adjusted = adjusted with { What = $"best of {judged.Count}, {SetName(best.k.TrainSet, best.k.Strength)} − real (chosen on the test set; {Num(100 * (1 - alpha), 1)} % Bonferroni interval)" };
             primary.Add(adjusted);
+            perKind.Add(adjusted.ForKind);
             evidence.Add(adjusted.Text);
             evidence.Add($"{c}: above real with a 95 % interval excluding 0 at {judged.Count(x => x.cmp!.Verdict == Verdict.Supported)} of {judged.Count} sets; " +
                          string.Join("; ", judged.Select(x => $"{SetName(x.k.TrainSet, x.k.Strength)} {DeltaCi(x.cmp!.Delta)}")));
         }
         if (primary.Count == 0)
             return new Finding(3, Claim3, FindingVerdict.NoData,
-                "No classifier has both real rows and real+synthetic rows at a strength above 0.", evidence, replicates);
+                "No classifier has both real rows and real+synthetic rows at a strength above 0.", evidence, replicates) { PerKind = perKind };
         var verdict = Combine(primary);
-        return new Finding(3, Claim3, verdict, Summarise("Best real+synthetic − real accuracy (paired, selection-adjusted)", primary, verdict), evidence, replicates);
+        return new Finding(3, Claim3, verdict, Summarise("Best real+synthetic − real accuracy (paired, selection-adjusted)", primary, verdict), evidence, replicates)
+            { PerKind = perKind };
     }
 
     private static Comparison? Compare(ExperimentResults r, string classifier, string trainSet, double? strength, Direction paper, double alpha)
@@ -162,14 +252,17 @@ public static class FindingsEvaluator
             .GroupBy(x => x.Replicate).OrderBy(g => g.Key).Select(g => g.First()).ToList();
         if (mine.Count == 0)
             return null;
-        return Judge($"{classifier}: {SetName(trainSet, strength)} − real", mine.Select(x => x.Accuracy).ToList(), mine.Select(x => real[x.Replicate]).ToList(), paper, alpha);
+        var delta = PairedDifference.Of(mine.Select(x => x.Accuracy).ToList(), mine.Select(x => real[x.Replicate]).ToList(), 1 - alpha);
+        return new Comparison(classifier, $"{SetName(trainSet, strength)} − real", delta, IntervalVerdict.Judge(delta, paper),
+            PairedPower.RequiredReplicates(delta.Mean, delta.Sd, alpha));
     }
 
-    private static Comparison Judge(string label, IReadOnlyList<double> treated, IReadOnlyList<double> baseline, Direction paper, double alpha)
+    private static FindingVerdict ToFinding(Verdict v) => v switch
     {
-        var delta = PairedDifference.Of(treated, baseline, 1 - alpha);
-        return new Comparison(label, delta, IntervalVerdict.Judge(delta, paper), PairedPower.RequiredReplicates(delta.Mean, delta.Sd, alpha));
-    }
+        Verdict.Supported => FindingVerdict.Supported,
+        Verdict.Contradicted => FindingVerdict.Contradicted,
+        _ => FindingVerdict.Inconclusive,
+    };
 
     private static FindingVerdict Combine(IReadOnlyList<Comparison> tests)
     {
@@ -178,12 +271,7 @@ public static class FindingsEvaluator
         var kinds = tests.Select(t => t.Verdict).Distinct().ToList();
         if (kinds.Count > 1)
             return FindingVerdict.Mixed;
-        return kinds[0] switch
-        {
-            Verdict.Supported => FindingVerdict.Supported,
-            Verdict.Contradicted => FindingVerdict.Contradicted,
-            _ => FindingVerdict.Inconclusive,
-        };
+        return ToFinding(kinds[0]);
     }
 
     private static string Summarise(string what, IReadOnlyList<Comparison> tests, FindingVerdict verdict)
@@ -194,7 +282,7 @@ public static class FindingsEvaluator
         {
             var open = tests.Where(t => t.Verdict == Verdict.Inconclusive).ToList();
             if (open.Count > 0)
-                tail = " " + string.Join(" ", open.Select(t => $"For {t.Label.Split(':')[0]}: {NeededText(t.Needed, t.Delta.N)}."));
+                tail = " " + string.Join(" ", open.Select(t => $"For {t.Kind}: {NeededText(t.Needed, t.Delta.N)}."));
         }
         return $"{what}: {parts}.{tail}";
     }

@@ -16,6 +16,13 @@ internal static class ReportFormat
     public static string Signed(double x, int decimals = 4) =>
         double.IsNaN(x) ? "n/a" : (x >= 0 ? "+" : "−") + Math.Abs(x).ToString("F" + decimals.ToString(Inv), Inv);
 
+    /// <summary>A p-value to four decimals, or "&lt; 0.0001" below that, where four decimals would print 0.</summary>
+    public static string P(double p) => p < 0.0001 ? "< 0.0001" : Num(p);
+
+    /// <summary>"a", "a and b", "a, b and c".</summary>
+    public static string JoinAnd(IReadOnlyList<string> items) =>
+        items.Count <= 1 ? string.Concat(items) : string.Join(", ", items.Take(items.Count - 1)) + " and " + items[^1];
+
     public static string Strength(double s) => s.ToString("0.###", Inv);
 
     /// <summary>"mean ± sd [low, high]"; the sd and interval are left out when there is none (one replicate).</summary>

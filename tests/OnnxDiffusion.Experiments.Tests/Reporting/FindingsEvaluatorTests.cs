@@ -17,7 +17,8 @@ public class FindingsEvaluatorTests
         // Finding 1 is judged on the pre-specified generated set: Δ −0.15 exactly, the per-replicate offsets cancel.
         Assert.Contains("maxent: generated − real −0.1500 [", findings[0].Summary);
         // Finding 2 runs over the reconstructions; with one strength above 0 here, from the real subset.
-        Assert.Contains("coverage real → synthetic s = 0.5", findings[1].Summary);
+        Assert.Contains("over real → synthetic s = 0.5", findings[1].Summary);
+        Assert.Contains("carried by coverage −0.5000 [", findings[1].Summary);
         Assert.Contains(findings[1].Evidence, e => e.Contains("generated set (pure noise, for comparison)"));
     }
 
@@ -59,6 +60,44 @@ public class FindingsEvaluatorTests
         Assert.Contains("maxent: generated − real −0.0500 [", f.Summary);
         Assert.Contains("(supported)", f.Summary);
         Assert.Contains("(contradicted)", f.Summary);
+        // the overall "mixed" is read per kind: one verdict per classifier, in the run's classifier order
+        Assert.Equal([("maxent", FindingVerdict.Supported), ("lightgbm", FindingVerdict.Contradicted)], f.PerKind.Select(k => (k.Kind, k.Verdict)));
+        Assert.StartsWith("generated − real: Δ −0.0500 [", f.PerKind[0].Summary);
+        Assert.Equal("contradicted", f.PerKind[1].VerdictText);
+    }
+
+    [Fact]
+    public void Findings_one_and_three_are_judged_per_kind_as_well_as_overall()
+    {
+        var f = FindingsEvaluator.Evaluate(TestResults.AllSupported());
+        Assert.All([f[0], f[2]], x => Assert.Equal(["maxent", "lightgbm"], x.PerKind.Select(k => k.Kind)));
+        Assert.All([f[0], f[2]], x => Assert.All(x.PerKind, k => Assert.Equal(FindingVerdict.Supported, k.Verdict)));
+        Assert.All([f[0], f[2]], x => Assert.Null(x.NotPerKind));
+        Assert.StartsWith("best of 2, real+synthetic s = 0.5 − real (chosen on the test set; 97.5 % Bonferroni interval): Δ +0.0300 [", f[2].PerKind[0].Summary);
+    }
+
+    [Fact]
+    public void A_kind_inconclusive_on_its_own_says_what_it_would_need()
+    {
+        // Δ −0.003 for lightgbm only: maxent supported, lightgbm inconclusive, overall mixed
+        var r = TestResults.Make((c, set, _) => set == TrainSets.Generated ? (c == "maxent" ? -0.05 : -0.003) : 0, null);
+        var f = FindingsEvaluator.Evaluate(r)[0];
+        Assert.Equal(FindingVerdict.Mixed, f.Verdict);
+        var lightgbm = f.PerKind.Single(k => k.Kind == "lightgbm");
+        Assert.Equal("inconclusive at R = 5", lightgbm.VerdictText);
+        Assert.Contains("a paired test would need ≈ ", lightgbm.Summary);
+        Assert.Equal(5, lightgbm.Replicates);
+    }
+
+    [Fact]
+    public void A_kind_in_the_setup_without_rows_has_no_data_of_its_own()
+    {
+        var r = TestResults.AllSupported();
+        r = r with { Setup = r.Setup with { Classifiers = [.. r.Setup.Classifiers, "resnet18"] } };
+        var f = FindingsEvaluator.Evaluate(r);
+        Assert.Equal(FindingVerdict.Supported, f[0].Verdict);
+        Assert.Equal(FindingVerdict.NoData, f[0].PerKind.Single(k => k.Kind == "resnet18").Verdict);
+        Assert.Equal("no data", f[2].PerKind.Single(k => k.Kind == "resnet18").VerdictText);
     }
 
     [Fact]
@@ -142,6 +181,9 @@ public class FindingsEvaluatorTests
         Assert.Equal(FindingVerdict.Supported, f.Verdict);
         Assert.Contains(f.Evidence, e => e.Contains("from the real subset"));
         Assert.Contains("real → synthetic s = 0.5", f.Summary);
+        // two points, the real subset at strength 0 and s = 0.5: the slope is the endpoint difference over 0.5
+        Assert.Contains(f.Evidence, e => e.StartsWith("coverage: slope −0.5000 [", StringComparison.Ordinal)
+                                         && e.Contains("endpoint real → synthetic s = 0.5 Δ −0.2500 ["));
     }
 
     [Fact]

@@ -136,6 +136,46 @@ public sealed class ReportWriterTests : IDisposable
     }
 
     [Fact]
+    public void Markdown_states_findings_one_and_three_per_kind_and_finding_two_once()
+    {
+        var written = ReportWriter.Write(_dir, TestResults.AllSupported(), null);
+        string md = File.ReadAllText(written.ReportPath);
+        Assert.Equal(2, md.Split("By classifier:\n\n- maxent: supported — ").Length - 1);
+        Assert.Contains("- maxent: supported — generated − real: Δ −0.1500 [", md);
+        Assert.Contains("- lightgbm: supported — best of 2, real+synthetic s = 0.5 − real", md);
+        Assert.Contains("*Not judged per classifier: this finding rests on the distribution metrics", md);
+        Assert.Equal(3, md.Split("Evidence:\n\n- ").Length - 1);
+    }
+
+    [Fact]
+    public void Markdown_explains_how_finding_two_is_judged_with_this_runs_power()
+    {
+        string md = File.ReadAllText(ReportWriter.Write(_dir, TestResults.AllSupported(), null).ReportPath);
+        Assert.Contains("least-squares slope", md);
+        Assert.Contains("Holm-corrected at 5 % family-wise", md);
+        Assert.Contains("≈ 4.75 %", md);
+        // exact power at R = 5 for a slope of 2 sd: 81.8 % carried by one signal, 99.6 % by all three
+        Assert.Contains("At this run's R = 5, a true slope of twice the sd of one replicate's slope estimate is found in 81.8 % of runs " +
+                        "when one signal carries it alone and 99.6 % when all three do", md);
+    }
+
+    [Fact]
+    public void Markdown_says_which_regime_each_kind_is()
+    {
+        string md = File.ReadAllText(ReportWriter.Write(_dir, TestResults.AllSupported(), null).ReportPath);
+        Assert.Contains("**Regime:** maxent and lightgbm are linear or tree models on raw pixels.\n", md);
+    }
+
+    [Fact]
+    public void The_regime_line_names_only_the_regimes_present_and_leaves_unknown_names_unguessed()
+    {
+        Assert.Equal("resnet18 is a trained head on frozen pretrained features.", MarkdownReport.RegimeLine(["resnet18"]));
+        Assert.Equal("maxent is a linear or tree model on raw pixels; resnet18 is a trained head on frozen pretrained features; " +
+                     "svm is not a kind this version knows, regime unknown.", MarkdownReport.RegimeLine(["resnet18", "svm", "maxent"]));
+        Assert.Null(MarkdownReport.RegimeLine([]));
+    }
+
+    [Fact]
     public void One_replicate_says_there_is_no_interval()
     {
         var written = ReportWriter.Write(_dir, TestResults.AllSupported(replicates: 1), null);
