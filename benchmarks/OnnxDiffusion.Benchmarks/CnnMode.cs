@@ -7,7 +7,7 @@ using OnnxDiffusion.Data;
 namespace OnnxDiffusion.Benchmarks;
 
 /// <summary>
-/// <c>cnn [--per-class 50] [--seeds 0,1,2] [--threads 1] [--epochs E] [--average A]</c>: the cnn classifier kind on the
+/// <c>cnn [--per-class 50] [--seeds 0,1,2] [--threads 1] [--epochs E]</c>: the cnn classifier kind on the
 /// default protocol of its PyTorch twin (benchmarks/pytorch/cnn_twin.py): the first <c>per-class</c> images of each class
 /// of the Fashion-MNIST training file, in file order, scored on all 10,000 test images, one classifier per trainer seed.
 /// Prints each seed's accuracy and seconds (train, score), their mean and sd, and one line <c>RESULT {json}</c>.
@@ -20,7 +20,7 @@ public static class CnnMode
         int perClass = args.Int("per-class", 50), threads = args.Int("threads", 1);
         var seeds = (args.String("seeds") ?? "0,1,2").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
         var defaults = new CnnOptions();
-        var cnn = defaults with { Epochs = args.Int("epochs", defaults.Epochs), AverageEpochs = args.Int("average", defaults.AverageEpochs) };
+        var cnn = defaults with { Epochs = args.Int("epochs", defaults.Epochs) };
         args.RejectUnknown();
         var train = DatasetLoader.Load(RepoPaths.DataDirectory, new DatasetRequest("train", 1));
         var test = DatasetLoader.Load(RepoPaths.DataDirectory, new DatasetRequest("test", 1));
@@ -49,7 +49,7 @@ public static class CnnMode
         Console.WriteLine(string.Format(inv, "mean {0:F4} sd {1:F4}", mean, sd));
         Console.WriteLine("RESULT " + JsonSerializer.Serialize(new Dictionary<string, object>
         {
-            ["engine"] = "torchsharp", ["threads"] = threads, ["per_class"] = perClass, ["epochs"] = cnn.Epochs, ["average"] = cnn.AverageEpochs,
+            ["engine"] = "torchsharp", ["threads"] = threads, ["per_class"] = perClass, ["epochs"] = cnn.Epochs,
             ["mean_accuracy"] = mean, ["sd_accuracy"] = sd, ["median_train_s"] = Median("train_s"), ["median_score_s"] = Median("score_s"), ["rows"] = rows,
         }));
         return 0;

@@ -32,6 +32,16 @@ public static class ClassifierKinds
     /// <returns>The kind's regime, or null.</returns>
     public static ClassifierRegime? RegimeOf(string? name) => Find(name)?.Regime;
 
+    /// <summary>Checks options as a training run would, before any data is read: the thread count, the pixel range and the chosen kind's own section.</summary>
+    /// <exception cref="ClassificationException">Unknown kind or an invalid value, named in one line.</exception>
+    public static void Check(ClassifierOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        OptionChecks.Require(options.Threads >= 1, $"threads = {options.Threads} must be at least 1");
+        _ = PixelScaling.For(options.PixelRange);
+        Get(options.Kind).Validate(options);
+    }
+
     /// <summary>The kind of a name (case-insensitive).</summary>
     /// <exception cref="ClassificationException">No kind has that name.</exception>
     internal static ClassifierKind Get(string? name) =>

@@ -51,10 +51,11 @@ public sealed record ClassifierOptions
 /// <summary>
 /// The cnn kind: a small convolutional network trained from scratch. Per entry of <see cref="Widths"/> one block of
 /// 3×3 convolution (padding 1), batch normalisation (optional), ReLU and 2×2 max-pooling; then a hidden dense layer
-/// with ReLU and a linear layer to the class scores. Adam with a cosine learning-rate decay over all steps, random
-/// horizontal flips, and the weights averaged over the last epochs. The defaults were chosen on 500 Fashion-MNIST
-/// images (benchmarks/README.md, "cnn kind").
+/// with ReLU and a linear layer to the class scores. Adam with a cosine learning-rate decay over all steps (which
+/// steadies the end of training: see benchmarks/README.md, "cnn kind", for the spread between trainer seeds) and random
+/// horizontal flips. The defaults were chosen on 500 Fashion-MNIST images.
 /// </summary>
+[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)]
 public sealed record CnnOptions
 {
     /// <summary>Passes over the training set.</summary>
@@ -77,9 +78,6 @@ public sealed record CnnOptions
 
     /// <summary>Flip each training image left–right with probability ½, drawn afresh every epoch.</summary>
     [JsonPropertyName("flip")] public bool Flip { get; init; } = true;
-
-    /// <summary>Epochs at the end whose weights (taken at each epoch's end) are averaged into the final model; 1 = the last weights.</summary>
-    [JsonPropertyName("average_epochs")] public int AverageEpochs { get; init; } = 5;
 }
 
 /// <summary>The resnet18 kind: which trainer reads the frozen network's features.</summary>

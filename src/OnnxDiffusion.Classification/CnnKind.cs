@@ -25,7 +25,6 @@ internal sealed class CnnKind : ClassifierKind
         OptionChecks.Require(o.Hidden >= 1, $"cnn hidden = {o.Hidden} must be at least 1");
         OptionChecks.Require(double.IsFinite(o.LearningRate) && o.LearningRate > 0, $"cnn learning_rate = {o.LearningRate} must be a positive number");
         OptionChecks.Require(o.Batch >= 1, $"cnn batch = {o.Batch} must be at least 1");
-        OptionChecks.Require(o.AverageEpochs >= 1 && o.AverageEpochs <= o.Epochs, $"cnn average_epochs = {o.AverageEpochs} must be between 1 and epochs ({o.Epochs})");
     }
 
     public override IEstimator<ITransformer> CreateTrainer(MLContext ml, ClassifierOptions options, ImageShape images)

@@ -60,8 +60,6 @@ internal sealed class CnnNetwork : nn.Module<Tensor, Tensor>
         using var optimizer = torch.optim.Adam(parameters, options.LearningRate);
         int perEpoch = (n + options.Batch - 1) / options.Batch;
         long total = (long)perEpoch * options.Epochs, step = 0;
-        var averaged = new Tensor[parameters.Length];
-        int taken = 0;
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
             net.train();
@@ -82,30 +80,9 @@ internal sealed class CnnNetwork : nn.Module<Tensor, Tensor>
                 optimizer.step();
                 step++;
             }
-            if (epoch >= options.Epochs - options.AverageEpochs)
-                Accumulate(averaged, parameters, ++taken);
         }
-        using (torch.no_grad())
-            for (int i = 0; i < parameters.Length; i++)
-            {
-                parameters[i].copy_(averaged[i]);
-                averaged[i].Dispose();
-            }
         net.eval();
         return net;
-    }
-
-    // Running mean of the parameters taken at the ends of the last epochs: a = a·(k−1)/k + p/k for the k-th.
-    private static void Accumulate(Tensor[] averaged, Parameter[] parameters, int k)
-    {
-        using var _ = torch.no_grad();
-        for (int i = 0; i < parameters.Length; i++)
-        {
-            if (k == 1)
-                averaged[i] = parameters[i].detach().clone();
-            else
-                averaged[i].mul_((k - 1.0) / k).add_(parameters[i].detach(), alpha: 1.0 / k);
-        }
     }
 
     /// <summary>Softmax class probabilities [N·K] of <paramref name="images"/> [N·C·H·W, scaled], in batches of 256.</summary>

@@ -73,7 +73,7 @@ public sealed class ImageClassifier
         options ??= new ClassifierOptions();
         var kind = ClassifierKinds.Get(options.Kind);
         options = options with { Kind = kind.Name };
-        ValidateOptions(options);
+        ClassifierKinds.Check(options);
         var (reference, perClass) = TrainingSetValidation.CheckUnion(trainingSets);
 
         var clock = Stopwatch.StartNew();
@@ -120,13 +120,5 @@ public sealed class ImageClassifier
             TestSet = testSet.Name,
             Metrics = ClassificationMetrics.FromPredictions(ClassNames, testSet.Labels, predicted),
         };
-    }
-
-    // Only the chosen kind's section counts: the others may hold anything, they are not used.
-    private static void ValidateOptions(ClassifierOptions o)
-    {
-        OptionChecks.Require(o.Threads >= 1, $"threads = {o.Threads} must be at least 1");
-        _ = PixelScaling.For(o.PixelRange);
-        ClassifierKinds.Get(o.Kind).Validate(o);
     }
 }

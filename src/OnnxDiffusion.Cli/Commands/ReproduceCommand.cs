@@ -32,7 +32,7 @@ public static class ReproduceCommand
         var output = new Option<string?>("--out") { Description = "output folder (default runs/<timestamp>); rerun to resume" };
         var device = CommonOptions.Device();
         var replicates = new Option<int?>("--replicates") { Description = "independent replicates R: each its own real subset, noise and trainer seed (default: the profile's)" };
-        var sampler = new Option<string?>("--sampler") { Description = $"{string.Join(" | ", OnnxDiffusion.Sampling.Samplers.Names)} (default: the plan's, ddim)" };
+        var sampler = new Option<string?>("--sampler") { Description = $"{string.Join(" | ", OnnxDiffusion.Sampling.Samplers.Names)} (default: the profile's: dpm++2m at 10 steps; quick and full: ddim)" };
         var prompt = CommonOptions.Prompt();
         var shard = new Option<string?>("--shard")
         {

@@ -105,7 +105,8 @@ public sealed class ExperimentRunner(ExperimentPlan plan, RunnerSettings setting
             var sets = synthesis.Run(new SynthesisInput(real, subset, plan.Strengths, generated, plan.PerClass, settings.OutDirectory), context);
             var loaded = sets.Select(s => (Ref: s, Data: SyntheticSet.Load(s.Directory))).ToList();
             rows.AddRange(ClassificationStage.Run(
-                new ClassificationInput(Jobs(subset, loaded.Select(x => (x.Ref, x.Data.Images)).ToList()), real.Test, real.TestId, parallelism), context));
+                new ClassificationInput(Jobs(subset, loaded.Select(x => (x.Ref, x.Data.Images)).ToList()), real.Test, real.TestId, parallelism,
+                    new ClassifierOptions { Cnn = plan.Cnn }), context));
             if (metricsStage is not null)
             {
                 var jobs = new List<MetricsJob> { new(subset.Replicate.Index, MetricSets.Real, null, null, subset.Id, subset.Images, null) };

@@ -24,7 +24,8 @@ public sealed record TrainingJob(int Replicate, string TrainSet, double? Strengt
 /// <param name="Test">The real test set.</param>
 /// <param name="TestId">Its content key.</param>
 /// <param name="Parallelism">Jobs trained at the same time (≥ 1).</param>
-public sealed record ClassificationInput(IReadOnlyList<TrainingJob> Jobs, LabeledImages Test, string TestId, int Parallelism);
+/// <param name="Options">Every job's classifier options except its kind and seed (null = the defaults).</param>
+public sealed record ClassificationInput(IReadOnlyList<TrainingJob> Jobs, LabeledImages Test, string TestId, int Parallelism, ClassifierOptions? Options = null);
 
 /// <summary>
 /// Stage 3: trains every job's classifier and scores it on the real test set. Every trainer is single-threaded and has its
@@ -52,7 +53,7 @@ public static class ClassificationStage
             Parallel.For(0, input.Jobs.Count, parallel, () => ImageSet.FromMemory(input.Test), (i, _, testSet) =>
             {
                 var job = input.Jobs[i];
-                var options = new ClassifierOptions { Kind = job.Classifier, Seed = job.Seed };
+                var options = (input.Options ?? new ClassifierOptions()) with { Kind = job.Classifier, Seed = job.Seed };
                 var ids = job.Parts.Select(p => p.Id).ToArray();
                 var cached = context.Cache.GetOrCompute(Name, new { Ids = ids, options, testId = input.TestId }, () =>
                 {

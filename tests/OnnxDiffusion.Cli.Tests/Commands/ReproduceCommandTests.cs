@@ -12,7 +12,7 @@ namespace OnnxDiffusion.Cli.Tests.Commands;
 [Collection("console")]
 public class ReproduceCommandTests
 {
-    private static readonly Lazy<string> Splits = new(TinySplits);
+    internal static readonly Lazy<string> Splits = new(TinySplits);
 
     private static string TinySplits()
     {
