@@ -32,14 +32,38 @@ public class ExperimentPlanTests
     }
 
     [Fact]
-    public void The_paper_profile_is_the_default_design_with_all_three_kinds()
+    public void The_paper_profile_is_the_default_design_with_every_kind()
     {
         var paper = ExperimentPlan.ForProfile("paper");
         var d = ExperimentPlan.ForProfile("default");
-        Assert.Equal(["maxent", "lightgbm", "resnet18"], paper.Classifiers);
+        Assert.Equal(["maxent", "lightgbm", "cnn", "resnet18"], paper.Classifiers);
         Assert.Equal(System.Text.Json.JsonSerializer.Serialize(d with { Profile = "paper", Classifiers = paper.Classifiers }),
             System.Text.Json.JsonSerializer.Serialize(paper));
-        Assert.Equal(["maxent", "lightgbm"], d.Classifiers);
+        Assert.Equal(["maxent", "lightgbm", "cnn"], d.Classifiers);
+        Assert.Equal(("dpm++2m", 10), (d.Sampler, d.Steps));
+    }
+
+    [Fact]
+    public void Cnn_options_come_from_the_plan_file_and_bad_ones_are_named_before_anything_runs()
+    {
+        string dir = Directory.CreateTempSubdirectory("cnnplan").FullName;
+        string Write(string json)
+        {
+            string path = Path.Combine(dir, $"{Guid.NewGuid():N}.json");
+            File.WriteAllText(path, json);
+            return path;
+        }
+        var plan = ExperimentPlan.Load(Write("""{ "cnn": { "epochs": 7, "widths": [8, 16, 32] } }"""));
+        Assert.Equal(7, plan.Cnn.Epochs);
+        Assert.Equal([8, 16, 32], plan.Cnn.Widths);
+        Assert.Equal(new OnnxDiffusion.Classification.CnnOptions().Hidden, plan.Cnn.Hidden);
+
+        var bad = Assert.Throws<ConfigException>(() => ExperimentPlan.Load(Write("""{ "cnn": { "epochs": 0 } }""")));
+        Assert.Contains("cnn epochs = 0", bad.Message);
+        var unknown = Assert.Throws<ConfigException>(() => ExperimentPlan.Load(Write("""{ "cnn": { "epoch": 5 } }""")));
+        Assert.Contains("cnn", unknown.Message);
+        Assert.Contains("epoch", unknown.Message);
+        Assert.DoesNotContain('\n', unknown.Message);
     }
 
     [Fact]
