@@ -9,6 +9,7 @@
 //                      test set, images/s, a table and an FD-vs-NFE plot in runs/quality (--quality-images=1000
 //                      --quality-steps=5,8,10,15,20,25,50 --quality-threads=2); tens of minutes on 2 cores
 //   BenchFeaturize     ResNet18 featurization images/s, one lane vs one lane per core, side by side (--featurize-images=200)
+//   BenchCnn           the cnn classifier kind beside its PyTorch twin (benchmarks/cnn_side_by_side.py): accuracy, time per classifier
 //   BenchLatent        per-part cost of a latent text-to-image pipeline (text encoder, VAE, guided U-Net step), the tiny
 //                      fixture by default (--latent-model=<Optimum SD export> --latent-device=cuda for real sizes)
 //   Reproduce          the experiment on the embedded default (--profile=quick|default|paper|full)
@@ -160,6 +161,17 @@ Task("BenchFeaturize")
     var args = $"./benchmarks/OnnxDiffusion.Benchmarks/bin/Release/net10.0/OnnxDiffusion.Benchmarks.dll featurize --images {featurizeImages} --repeats 3";
     if (StartProcess("dotnet", args) != 0)
         throw new Exception($"dotnet {args} failed");
+});
+
+Task("BenchCnn")
+    .IsDependentOn("InstallPyTorch")
+    .Does(() =>
+{
+    // The cnn classifier kind beside its PyTorch twin: accuracy over 3 trainer seeds and time per classifier.
+    DotNetBuild("./benchmarks/OnnxDiffusion.Benchmarks/OnnxDiffusion.Benchmarks.csproj",
+        new DotNetBuildSettings { Configuration = "Release" });
+    if (StartProcess(python, "benchmarks/cnn_side_by_side.py --seeds 0 1 2 --threads 1") != 0)
+        throw new Exception("benchmarks/cnn_side_by_side.py failed");
 });
 
 Task("BenchLatent")
