@@ -50,11 +50,16 @@ internal sealed class CnnTrainer(MLContext ml, ClassifierOptions options, ImageS
         int classes = labelColumn.Type is KeyDataViewType key
             ? checked((int)key.Count)
             : throw new ClassificationException($"cnn trainer: column {FeatureColumns.Label} must be a key type, found {labelColumn.Type}");
-        var (images, keys) = ScoredColumns.Read(input, shape);
-        var labels = new long[keys.Length];
-        for (int i = 0; i < keys.Length; i++)
-            labels[i] = keys[i] - 1L;   // keys are 1-based, 0 = missing, which a validated training set cannot hold
-        var net = CnnNetwork.Train(images, labels, shape, classes, options.Cnn, options.Seed, options.Threads);
+        // Training needs every image at once (each epoch visits them all in a new order).
+        var images = new List<float>();
+        var labels = new List<long>();
+        foreach (var (batch, keys, count) in ScoredColumns.Batches(input, shape, 256, withLabels: true))
+        {
+            images.AddRange(batch.AsSpan(0, count * shape.Channels * shape.Height * shape.Width));
+            for (int i = 0; i < count; i++)
+                labels.Add(keys[i] - 1L);   // keys are 1-based, 0 = missing, which a validated training set cannot hold
+        }
+        var net = CnnNetwork.Train(images.ToArray(), labels.ToArray(), shape, classes, options.Cnn, options.Seed, options.Threads);
         return new CnnTransformer(net, shape, classes, options.Threads);
     }
 
@@ -78,8 +83,11 @@ internal sealed class CnnTransformer(CnnNetwork network, ImageShape shape, int c
 
     public IDataView Transform(IDataView input)
     {
-        var (images, _) = ScoredColumns.Read(input, shape, withLabels: false);
-        return ScoredColumns.View(input, network.Probabilities(images, shape, classes, threads), classes);
+        // Scored batch by batch as read: memory holds one batch of images and the rows' class probabilities.
+        var probabilities = new List<float>();
+        foreach (var (batch, _, count) in ScoredColumns.Batches(input, shape, CnnNetwork.ScoringBatch, withLabels: false))
+            probabilities.AddRange(network.Probabilities(batch, count, shape, classes, threads));
+        return ScoredColumns.View(input, probabilities.ToArray(), classes);
     }
 
     public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>

@@ -12,33 +12,38 @@ internal static class ScoredColumns
     /// <summary>ML.NET's name of the class-probability column.</summary>
     public const string Score = "Score";
 
-    /// <summary>Every row's <see cref="FeatureColumns.Features"/> (as one array, row after row) and, when asked, its raw 1-based label key.</summary>
-    public static (float[] Images, uint[] Keys) Read(IDataView data, ImageShape shape, bool withLabels = true)
+    /// <summary>
+    /// The rows' <see cref="FeatureColumns.Features"/> (scaled pixels) in batches of at most <paramref name="batch"/> rows,
+    /// row after row in one buffer, with each row's raw 1-based label key when asked. The buffers are reused between
+    /// batches, so reading costs one batch of memory whatever the number of rows.
+    /// </summary>
+    public static IEnumerable<(float[] Images, uint[] Keys, int Count)> Batches(IDataView data, ImageShape shape, int batch, bool withLabels)
     {
         int plane = shape.Channels * shape.Height * shape.Width;
         var featureColumn = data.Schema[FeatureColumns.Features];
         if (featureColumn.Type is not VectorDataViewType { ItemType: NumberDataViewType, Size: var size } || size != plane)
             throw new ClassificationException($"column {FeatureColumns.Features} must be a vector of {plane} floats (C×H×W = {shape.Channels}×{shape.Height}×{shape.Width}), found {featureColumn.Type}");
         var columns = withLabels ? new[] { featureColumn, data.Schema[FeatureColumns.Label] } : [featureColumn];
-        var images = new List<float>();
-        var keys = new List<uint>();
         using var cursor = data.GetRowCursor(columns);
         var features = cursor.GetGetter<VBuffer<float>>(featureColumn);
         var label = withLabels ? cursor.GetGetter<uint>(columns[1]) : null;
+        var images = new float[batch * plane];
+        var keys = new uint[batch];
         VBuffer<float> row = default;
-        uint key = 0;
+        int count = 0;
         while (cursor.MoveNext())
         {
             features(ref row);
-            foreach (float v in row.DenseValues())
-                images.Add(v);
-            if (label is not null)
+            row.CopyTo(images.AsSpan(count * plane, plane));
+            label?.Invoke(ref keys[count]);
+            if (++count == batch)
             {
-                label(ref key);
-                keys.Add(key);
+                yield return (images, keys, count);
+                count = 0;
             }
         }
-        return (images.ToArray(), keys.ToArray());
+        if (count > 0)
+            yield return (images, keys, count);
     }
 
     /// <summary><paramref name="input"/> followed by Score (a vector of <paramref name="classes"/> probabilities) and PredictedLabel (a key over the classes).</summary>
