@@ -14,27 +14,21 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 
+import side_by_side  # noqa: E402  (beside this file: its run() echoes a command's output and parses RESULT)
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
 # Debian's interpreter has Debian's python3-torch; another python3 on PATH may not.
 PYTHON = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
 DLL = os.path.join(HERE, "OnnxDiffusion.Benchmarks", "bin", "Release", "net10.0", "OnnxDiffusion.Benchmarks.dll")
 
 
 def run(cmd):
-    print("$ " + " ".join(cmd), flush=True)
-    proc = subprocess.run(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    result = None
-    for line in proc.stdout.splitlines():
-        if line.startswith("RESULT "):
-            result = json.loads(line[len("RESULT "):])
-        else:
-            print("    " + line, flush=True)
-    if proc.returncode != 0 or result is None:
-        sys.exit(f"cnn_side_by_side: {cmd[0]} exited with {proc.returncode}")
+    """Runs a command (echoing its output, exiting when it fails) and returns its RESULT line's JSON."""
+    result = side_by_side.run(cmd)
+    if result is None:
+        sys.exit(f"cnn_side_by_side: {cmd[0]} printed no RESULT line")
     return result
 
 
@@ -57,7 +51,7 @@ def main():
             rows[name].extend(run(cmd)["rows"])
     acc = {k: [x["accuracy"] for x in v] for k, v in rows.items()}
     sec = {k: statistics.median(x["train_s"] + x["score_s"] for x in v) for k, v in rows.items()}
-    sd = {k: statistics.stdev(a) if len(a) > 1 else float("nan") for k, a in acc.items()}
+    sd = {k: statistics.stdev(a) if len(a) > 1 else float("nan") for k, a in acc.items()}  # one seed: no sd
     print(f"accuracy: C# mean {statistics.mean(acc['C#']):.4f} (sd {sd['C#']:.4f}), PyTorch mean {statistics.mean(acc['PyTorch']):.4f} "
           f"(sd {sd['PyTorch']:.4f}), difference {statistics.mean(acc['C#']) - statistics.mean(acc['PyTorch']):+.4f}")
     print(f"time per classifier (train + score): C# {sec['C#']:.2f} s, PyTorch {sec['PyTorch']:.2f} s (medians), "

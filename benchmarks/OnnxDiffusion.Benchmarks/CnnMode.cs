@@ -50,7 +50,7 @@ public static class CnnMode
         Console.WriteLine("RESULT " + JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["engine"] = "torchsharp", ["threads"] = threads, ["per_class"] = perClass, ["epochs"] = cnn.Epochs,
-            ["mean_accuracy"] = mean, ["sd_accuracy"] = sd, ["median_train_s"] = Median("train_s"), ["median_score_s"] = Median("score_s"), ["rows"] = rows,
+            ["mean_accuracy"] = mean, ["sd_accuracy"] = double.IsNaN(sd) ? null! : sd, ["median_train_s"] = Median("train_s"), ["median_score_s"] = Median("score_s"), ["rows"] = rows,
         }));
         return 0;
     }
