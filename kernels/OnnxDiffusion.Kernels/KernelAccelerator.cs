@@ -37,7 +37,7 @@ public sealed class KernelAccelerator : IDisposable
         : $"ILGPU {Accelerator.AcceleratorType} {Accelerator.Name}";
 
     /// <summary>Creates the accelerator for the requested kind.</summary>
-    /// <exception cref="InvalidOperationException">CUDA was requested explicitly and cannot be used.</exception>
+    /// <exception cref="DeviceUnavailableException">CUDA was requested explicitly and cannot be used.</exception>
     public static KernelAccelerator Create(DeviceKind kind)
     {
         // ILGPU's default CPU device simulates 4×4-thread groups on one worker, which costs ~1 ms of
@@ -48,22 +48,23 @@ public sealed class KernelAccelerator : IDisposable
         if (kind != DeviceKind.Cpu)
         {
             string? failure;
+            Exception? cause = null;
             try
             {
-                var cuda = context.GetCudaDevices();
-                if (cuda.Count > 0)
-                    return new KernelAccelerator(context, cuda[0].CreateAccelerator(context), null);
-                failure = "no CUDA device found";
+                failure = CudaProbe.Run(context).Failure();
+                if (failure is null)
+                    return new KernelAccelerator(context, context.GetCudaDevices()[0].CreateAccelerator(context), null);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                failure = $"CUDA could not be initialised ({ex.GetType().Name}: {ex.Message})";
+                cause = ex;
+                failure = $"the CUDA device could not be initialised ({ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")})";
             }
 
             if (kind == DeviceKind.Cuda)
             {
                 context.Dispose();
-                throw new InvalidOperationException($"--device cuda: {failure}");
+                throw new DeviceUnavailableException($"--device cuda: {failure}", cause);
             }
             notice = $"device auto: {failure}; using the ILGPU CPU accelerator";
         }

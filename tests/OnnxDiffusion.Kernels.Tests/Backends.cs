@@ -23,7 +23,7 @@ public static class Backends
         {
             return new DiffusionKernels(KernelAccelerator.Create(DeviceKind.Cuda));
         }
-        catch (InvalidOperationException)
+        catch (DeviceUnavailableException)
         {
             return null;
         }

@@ -451,7 +451,6 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         string? notice = null;
         if (options.Device != DeviceKind.Cpu)
         {
-            string failure;
             try
             {
                 using var so = CreateSessionOptions(options);
@@ -459,12 +458,11 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
                 // A bad file fails here too; the CPU attempt below then reports it clearly.
                 return ([new InferenceSession(path, so)], null, "CUDA", null);
             }
-            catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+            catch (Exception ex) when (CudaProviderFailure.IsProviderFailure(ex))
             {
-                failure = ex.Message.ReplaceLineEndings(" ");
+                if (options.Device == DeviceKind.Cuda)
+                    throw CudaProviderFailure.ForDeviceCuda(ex);
             }
-            if (options.Device == DeviceKind.Cuda)
-                throw new OnnxDiffusionException($"--device cuda: the ONNX Runtime CUDA provider is not usable ({failure})");
             notice = "device auto: ONNX Runtime CUDA provider not usable; using CPU";
         }
         var (count, threadsEach) = CpuLayout(options);
