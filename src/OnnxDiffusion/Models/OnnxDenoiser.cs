@@ -365,7 +365,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
             _guidanceBuffer = _kernels.Device.Accelerator.Allocate1D<float>((long)cap * s);
         }
         // With guidance on ILGPU's CPU accelerator, ONNX Runtime writes straight into the guidance kernel's buffer.
-        var kernelView = _guidanceBuffer is null ? null : HostMemory<float>.Of(_guidanceBuffer);
+        var kernelView = _guidanceBuffer is null || _kernels is null ? null : _kernels.Device.HostView(_guidanceBuffer);
         _outOnKernelBuffer = kernelView is not null;
         _out = _outOnKernelBuffer ? [] : new float[cap * s];
         _outMemory = kernelView ?? _out;
