@@ -29,6 +29,14 @@ public class CudaProbeTests
     }
 
     [Fact]
+    public void DriverWithoutTheUnversionedLinkSaysWhatToAdd()
+    {
+        string? failure = new CudaProbe(true, CudaDriverVersion.FromMajorMinor(13, 0), 0, LinkFound: false).Failure();
+        Assert.NotNull(failure);
+        Assert.Contains("not as libcuda.so", failure);
+    }
+
+    [Fact]
     public void RecentDriverWithADeviceIsUsable() =>
         Assert.Null(new CudaProbe(true, CudaDriverVersion.FromMajorMinor(13, 0), 1).Failure());
 
