@@ -14,6 +14,32 @@ public class NoiseUnderApproximateMathTests
     // 4.8 M draws instead of 28 M.
     public static TheoryData<string, int> BackendsAndElements() => new() { { "cpu", NearOne.Length }, { "gpu-shaped", 1 } };
 
+    // Samples (seed 0, stream 0, element 0) whose u1 is within 3 ulps of 1, found by scanning sample ids on the CPU path;
+    // 1205178 and 17060736 give u1 = 1 exactly, the top end of (0, 1].
+    private static readonly long[] NearOneSamples = [567928, 1205178, 4706161, 5580154, 17060736, 30199417];
+
+    [Theory]
+    [InlineData("cpu")]
+    [InlineData("gpu-shaped")]
+    public void NearOneSamplesAreTinyAndFiniteAndUOneGivesZero(string backend)
+    {
+        var k = Backends.Get(backend);
+        // Ordinary samples around them, so the near-1 ones sit at odd positions of the launch.
+        long[] ids = [.. Enumerable.Range(0, 1000).Select(i => (long)i), .. NearOneSamples, .. Enumerable.Range(5000, 37).Select(i => (long)i)];
+        using var x = k.Device.Accelerator.Allocate1D<float>(ids.Length);
+        using var idd = DeviceBuffers.Upload(k, ids);
+        k.FillNormal(x.View, idd.View, 1, new NoiseKey(0, 0));
+        var z = DeviceBuffers.Download(k, x);
+        Assert.All(z, v => Assert.True(float.IsFinite(v)));
+        for (int i = 1000; i < 1000 + NearOneSamples.Length; i++)
+        {
+            Assert.True(Math.Abs(z[i]) < 4e-4f, $"{backend} sample {ids[i]}: {z[i]}");
+            Assert.Equal(Philox.Normal(0, (ulong)ids[i], 0, 0), z[i]);
+        }
+        Assert.Equal(0f, z[1001]);
+        Assert.Equal(0f, z[1004]);
+    }
+
     [Fact]
     public void UniformOneGivesZeroAndTheSmallestUniformGivesTheLargestRadius()
     {
