@@ -1,3 +1,4 @@
+using System.Reflection;
 using ILGPU;
 using ILGPU.Runtime;
 
@@ -14,6 +15,18 @@ public sealed class DiffusionKernels
     private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<long>, NoiseKey, ChunkPlan> _addNoise;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<long>, NoiseKey, ChunkPlan> _normal;
     private readonly Action<Index1D, ArrayView<float>, float, ChunkPlan> _guidance;
+
+    /// <summary>
+    /// Every kernel body this class launches, for checks that compile them for a GPU without one (PTX for sm_80 / sm_90).
+    /// Keep in step with the constructor: a test counts the launch delegates against this list.
+    /// </summary>
+    public static IReadOnlyList<MethodInfo> KernelMethods { get; } =
+    [
+        typeof(StepKernel).GetMethod(nameof(StepKernel.Run))!,
+        typeof(AddNoiseKernel).GetMethod(nameof(AddNoiseKernel.Run))!,
+        typeof(NormalNoiseKernel).GetMethod(nameof(NormalNoiseKernel.Run))!,
+        typeof(GuidanceKernel).GetMethod(nameof(GuidanceKernel.Run))!,
+    ];
 
     /// <summary>Loads (compiles) all kernels for the accelerator.</summary>
     public DiffusionKernels(KernelAccelerator device)

@@ -12,11 +12,15 @@ namespace OnnxDiffusion.Kernels;
 /// </summary>
 public sealed class KernelAccelerator : IDisposable
 {
-    private KernelAccelerator(Context context, Accelerator accelerator, string? notice)
+    // Test seam only (never a user option): while set, CPU accelerators are created GPU-shaped.
+    private static readonly AsyncLocal<bool> GpuShapedScopeActive = new();
+
+    private KernelAccelerator(Context context, Accelerator accelerator, string? notice, bool gpuShaped = false)
     {
         Context = context;
         Accelerator = accelerator;
         Notice = notice;
+        IsGpuShaped = gpuShaped;
     }
 
     /// <summary>The ILGPU context.</summary>
@@ -31,44 +35,80 @@ public sealed class KernelAccelerator : IDisposable
     /// <summary>True when kernels run on ILGPU's CPU accelerator.</summary>
     public bool IsCpu => Accelerator.AcceleratorType == AcceleratorType.CPU;
 
+    /// <summary>
+    /// True for the test-only CPU accelerator shaped like an NVIDIA GPU (warps of 32, groups of up to 1024 threads, one
+    /// element per thread) whose buffers the host does not address directly, so the GPU-only copy branches run.
+    /// </summary>
+    public bool IsGpuShaped { get; }
+
+    /// <summary>
+    /// The host's direct view of <paramref name="buffer"/> when host code may read and write it in place (the normal CPU
+    /// accelerator), or null when data must be copied in and out (a GPU, or the GPU-shaped test accelerator).
+    /// </summary>
+    public Memory<T>? HostView<T>(MemoryBuffer1D<T, Stride1D.Dense> buffer) where T : unmanaged =>
+        IsGpuShaped ? null : HostMemory<T>.Of(buffer);
+
     /// <summary>A short description, e.g. "ILGPU CPU (2 threads)".</summary>
-    public string Description => IsCpu
+    public string Description => IsGpuShaped
+        ? "ILGPU CPU accelerator shaped like an NVIDIA GPU (test mode)"
+        : IsCpu
         ? $"ILGPU CPU accelerator ({Environment.ProcessorCount} threads)"
         : $"ILGPU {Accelerator.AcceleratorType} {Accelerator.Name}";
 
     /// <summary>Creates the accelerator for the requested kind.</summary>
-    /// <exception cref="InvalidOperationException">CUDA was requested explicitly and cannot be used.</exception>
+    /// <exception cref="DeviceUnavailableException">CUDA was requested explicitly and cannot be used.</exception>
     public static KernelAccelerator Create(DeviceKind kind)
     {
         // ILGPU's default CPU device simulates 4×4-thread groups on one worker, which costs ~1 ms of
         // barrier traffic per launch; tiny groups on one worker per core cut that to ~60 µs.
-        var cpuDevice = new CPUDevice(numThreadsPerWarp: 2, numWarpsPerMultiprocessor: 1, numMultiprocessors: Environment.ProcessorCount);
+        bool gpuShaped = GpuShapedScopeActive.Value;
+        var cpuDevice = gpuShaped
+            ? new CPUDevice(numThreadsPerWarp: 32, numWarpsPerMultiprocessor: 32, numMultiprocessors: Environment.ProcessorCount)
+            : new CPUDevice(numThreadsPerWarp: 2, numWarpsPerMultiprocessor: 1, numMultiprocessors: Environment.ProcessorCount);
         var context = Context.Create(b => b.CPU(cpuDevice).Cuda().EnableAlgorithms());
         string? notice = null;
         if (kind != DeviceKind.Cpu)
         {
             string? failure;
+            Exception? cause = null;
             try
             {
-                var cuda = context.GetCudaDevices();
-                if (cuda.Count > 0)
-                    return new KernelAccelerator(context, cuda[0].CreateAccelerator(context), null);
-                failure = "no CUDA device found";
+                failure = CudaProbe.Run(context).Failure();
+                if (failure is null)
+                    return new KernelAccelerator(context, context.GetCudaDevices()[0].CreateAccelerator(context), null);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
-                failure = $"CUDA could not be initialised ({ex.GetType().Name}: {ex.Message})";
+                cause = ex;
+                failure = $"the CUDA device could not be initialised ({ex.GetType().Name}: {ex.Message.ReplaceLineEndings(" ")})";
             }
 
             if (kind == DeviceKind.Cuda)
             {
                 context.Dispose();
-                throw new InvalidOperationException($"--device cuda: {failure}");
+                throw new DeviceUnavailableException($"--device cuda: {failure}", cause);
             }
             notice = $"device auto: {failure}; using the ILGPU CPU accelerator";
         }
         var cpu = context.GetCPUDevice(0).CreateCPUAccelerator(context, CPUAcceleratorMode.Parallel);
-        return new KernelAccelerator(context, cpu, notice);
+        return new KernelAccelerator(context, cpu, notice, gpuShaped);
+    }
+
+    /// <summary>
+    /// For tests only: until the returned scope is disposed, <see cref="Create"/> on this logical call path (it flows
+    /// with async calls, not to other tests' threads) builds its CPU accelerator GPU-shaped (<see cref="IsGpuShaped"/>).
+    /// The GPU's launch shape and its host-copy branches can then run, and be compared bit for bit, without a GPU.
+    /// </summary>
+    public static IDisposable GpuShapedScope()
+    {
+        bool previous = GpuShapedScopeActive.Value;
+        GpuShapedScopeActive.Value = true;
+        return new ScopeExit(() => GpuShapedScopeActive.Value = previous);
+    }
+
+    private sealed class ScopeExit(Action exit) : IDisposable
+    {
+        public void Dispose() => exit();
     }
 
     private const int MinCpuChunk = 65536;
@@ -92,7 +132,7 @@ public sealed class KernelAccelerator : IDisposable
     {
         if (length > int.MaxValue)
             throw new ArgumentException($"a pass over {length} elements: at most {int.MaxValue} per kernel launch");
-        if (!IsCpu)
+        if (!IsCpu || IsGpuShaped)
             return new ChunkPlan((int)length, 1, sampleSize);
         if (CpuChunkSize is int fixedChunk)
             return new ChunkPlan((int)length, fixedChunk, sampleSize);

@@ -35,15 +35,34 @@ public static class Philox
 
     /// <summary>
     /// One standard-normal float for (seed, sample id, stream, element), by Box–Muller on the first two
-    /// 32-bit outputs. Uniforms use 24 bits so they are exact in float32; u1 lies in (0, 1] so the log is finite.
+    /// 32-bit outputs of the generator.
     /// </summary>
     public static float Normal(ulong seed, ulong sampleId, uint stream, uint element)
     {
         uint c0 = element, c1 = stream, c2 = (uint)sampleId, c3 = (uint)(sampleId >> 32);
         Rounds(ref c0, ref c1, ref c2, ref c3, (uint)seed, (uint)(seed >> 32));
-        float u1 = ((c0 >> 8) + 1u) * (1.0f / 16777216.0f);
-        float u2 = (c1 >> 8) * (1.0f / 16777216.0f);
-        float r = MathF.Sqrt(-2.0f * MathF.Log(u1));
-        return r * MathF.Cos(6.28318530717958647692f * u2);
+        return BoxMuller(c0, c1);
+    }
+
+    /// <summary>
+    /// Box–Muller on two 32-bit words. Uniforms use their top 24 bits so they are exact in float32: u1 = (k + 1)/2²⁴
+    /// lies in [2⁻²⁴, 1], so the log's argument is never 0 (no infinity) and never above 1.
+    /// </summary>
+    public static float BoxMuller(uint bits1, uint bits2)
+    {
+        float u1 = ((bits1 >> 8) + 1u) * (1.0f / 16777216.0f);
+        float u2 = (bits2 >> 8) * (1.0f / 16777216.0f);
+        return Radius(MathF.Log(u1)) * MathF.Cos(6.28318530717958647692f * u2);
+    }
+
+    /// <summary>
+    /// √(−2 ln u1) from ln u1. A GPU compiles the log to an approximate instruction, which for u1 just below 1 can return a
+    /// tiny positive value where the exact log is a tiny negative one; the radicand is therefore clamped at 0 (a NaN
+    /// would also become 0). The exact CPU log of u1 ≤ 1 is never positive, so the clamp changes no CPU value, −0 included.
+    /// </summary>
+    public static float Radius(float logU1)
+    {
+        float r2 = -2.0f * logU1;
+        return MathF.Sqrt(r2 >= 0f ? r2 : 0f);
     }
 }

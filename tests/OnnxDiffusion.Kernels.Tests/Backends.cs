@@ -3,7 +3,8 @@ using OnnxDiffusion.Kernels;
 namespace OnnxDiffusion.Kernels.Tests;
 
 /// <summary>
-/// The back ends every kernel test runs on: ILGPU's CPU accelerator always, CUDA when a device is usable.
+/// The back ends every kernel test runs on: ILGPU's CPU accelerator always (as the product sets it up, cut into 7-element
+/// slices, and shaped like an NVIDIA GPU), CUDA when a device is usable.
 /// Accelerators are created once per process and shared by the (serialised) kernel test collection.
 /// </summary>
 public static class Backends
@@ -17,13 +18,19 @@ public static class Backends
         device.CpuChunkSize = 7;
         return new DiffusionKernels(device);
     });
+    // The CPU accelerator launched the way a GPU is: warps of 32, groups of 1024, one element per thread.
+    private static readonly Lazy<DiffusionKernels> GpuShaped = new(() =>
+    {
+        using (KernelAccelerator.GpuShapedScope())
+            return new DiffusionKernels(KernelAccelerator.Create(DeviceKind.Cpu));
+    });
     private static readonly Lazy<DiffusionKernels?> Cuda = new(() =>
     {
         try
         {
             return new DiffusionKernels(KernelAccelerator.Create(DeviceKind.Cuda));
         }
-        catch (InvalidOperationException)
+        catch (DeviceUnavailableException)
         {
             return null;
         }
@@ -34,6 +41,7 @@ public static class Backends
     {
         yield return "cpu";
         yield return "cpu-chunk7";
+        yield return "gpu-shaped";
         if (Cuda.Value is not null)
             yield return "cuda";
     }
@@ -43,6 +51,7 @@ public static class Backends
     {
         "cpu" => Cpu.Value,
         "cpu-chunk7" => CpuChunked.Value,
+        "gpu-shaped" => GpuShaped.Value,
         _ => Cuda.Value!,
     };
 

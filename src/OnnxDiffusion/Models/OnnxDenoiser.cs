@@ -365,7 +365,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
             _guidanceBuffer = _kernels.Device.Accelerator.Allocate1D<float>((long)cap * s);
         }
         // With guidance on ILGPU's CPU accelerator, ONNX Runtime writes straight into the guidance kernel's buffer.
-        var kernelView = _guidanceBuffer is null ? null : HostMemory<float>.Of(_guidanceBuffer);
+        var kernelView = _guidanceBuffer is null || _kernels is null ? null : _kernels.Device.HostView(_guidanceBuffer);
         _outOnKernelBuffer = kernelView is not null;
         _out = _outOnKernelBuffer ? [] : new float[cap * s];
         _outMemory = kernelView ?? _out;
@@ -451,7 +451,6 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
         string? notice = null;
         if (options.Device != DeviceKind.Cpu)
         {
-            string failure;
             try
             {
                 using var so = CreateSessionOptions(options);
@@ -459,12 +458,11 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
                 // A bad file fails here too; the CPU attempt below then reports it clearly.
                 return ([new InferenceSession(path, so)], null, "CUDA", null);
             }
-            catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
+            catch (Exception ex) when (CudaProviderFailure.IsProviderFailure(ex))
             {
-                failure = ex.Message.ReplaceLineEndings(" ");
+                if (options.Device == DeviceKind.Cuda)
+                    throw CudaProviderFailure.ForDeviceCuda(ex);
             }
-            if (options.Device == DeviceKind.Cuda)
-                throw new OnnxDiffusionException($"--device cuda: the ONNX Runtime CUDA provider is not usable ({failure})");
             notice = "device auto: ONNX Runtime CUDA provider not usable; using CPU";
         }
         var (count, threadsEach) = CpuLayout(options);

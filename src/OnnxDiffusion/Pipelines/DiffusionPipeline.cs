@@ -190,7 +190,15 @@ public sealed class DiffusionPipeline : IDisposable
 
         // The tokenizer first: a broken tokenizer/ should not cost loading the U-Net.
         var tokenizer = model.Latent is { } latentParts && manifest.Text is not null ? ClipTokenizer.Load(latentParts.TokenizerDirectory) : null;
-        var device = KernelAccelerator.Create(filled.Device);
+        KernelAccelerator device;
+        try
+        {
+            device = KernelAccelerator.Create(filled.Device);
+        }
+        catch (DeviceUnavailableException ex)
+        {
+            throw new OnnxDiffusionException(ex.Message, ex);
+        }
         OnnxDenoiser? denoiser = null;
         VaeCodec? vae = null;
         TextEncoder? text = null;

@@ -58,8 +58,8 @@ public sealed class DiffusionLoop : IDisposable
         _x = acc.Allocate1D<float>(n);
         _out = acc.Allocate1D<float>(n);
         _x0History = acc.Allocate1D<float>(n);
-        _xView = HostMemory<float>.Of(_x);
-        _outView = HostMemory<float>.Of(_out);
+        _xView = kernels.Device.HostView(_x);
+        _outView = kernels.Device.HostView(_out);
         _xHost = _xView is null ? new float[n] : [];
         _outHost = _outView is null ? new float[n] : [];
         _ids = acc.Allocate1D<long>(capacity);
