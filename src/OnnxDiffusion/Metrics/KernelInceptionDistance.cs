@@ -4,8 +4,16 @@ namespace OnnxDiffusion.Metrics;
 /// Kernel inception distance: the unbiased MMD² between two feature sets with the cubic polynomial kernel
 /// k(x, y) = (xᵀy / d + 1)³, averaged over random subsets of equal size m drawn without replacement from each side.
 /// Within-set kernel sums leave out the diagonal (over m(m − 1) pairs); the cross sum keeps it (over m² pairs), as
-/// torch-fidelity's default estimator does. Its expectation is 0 when both sets come from one distribution, at any m.
+/// torch-fidelity's default estimator does.
 /// </summary>
+/// <remarks>
+/// With labels, each subset pair holds the same number of images of every class on both sides (the fake set's class
+/// shares), and same-class pairs within a set are weighted n_c/(n_c − 1). torch-fidelity draws ignoring labels; here the
+/// sets are class-balanced by construction, and a balanced sample has fewer same-class pairs than an independent one
+/// (n_c(n_c − 1) rather than n_c² of m²): measured on the default run, its real subsets read KID −3.9 ± 2.3 (label-blind draws)
+/// and −7.9 ± 2.4 (matched strata, unweighted) against the test set. The weights make the estimate unbiased for the
+/// class mixture, and with one class they reduce to the usual estimator.
+/// </remarks>
 /// <param name="Kid">Mean of the subset estimates.</param>
 /// <param name="StandardError">Sample sd of the subset estimates (0 with one subset).</param>
 /// <param name="SubsetSize">m.</param>
@@ -18,41 +26,66 @@ public sealed record KidResult(double Kid, double StandardError, int SubsetSize,
     /// <summary>torch-fidelity's default subset size (capped here by the smaller set, where torch-fidelity refuses).</summary>
     public const int DefaultSubsetSize = 1000;
 
-    /// <summary>KID of <paramref name="fake"/> against a prepared real side.</summary>
-    public static KidResult Compute(KidReference real, FeatureSet fake) => Compute(real, fake, MaxCached);
+    // Salt of the fake side's draws, so that they differ from the real side's for the same (seed, subset).
+    private const ulong FakeSalt = 0xF4CE5EEDUL;
 
-    /// <summary>
-    /// As <see cref="Compute(KidReference, FeatureSet)"/>, keeping whole kernel matrices of the fake set (with itself, with
-    /// the real set) only when they hold at most <paramref name="maxCachedProducts"/> values; larger ones are computed
-    /// subset by subset. The result does not depend on the choice.
-    /// </summary>
-    public static KidResult Compute(KidReference real, FeatureSet fake, long maxCachedProducts)
+    /// <summary>KID of <paramref name="fake"/> (labels optional: without them, one class) against a prepared real side.</summary>
+    public static KidResult Compute(KidReference real, FeatureSet fake, IReadOnlyList<int>? fakeLabels = null)
     {
         var x = new DoubleRows(fake);
-        int m = Math.Min(real.MaxSubsetSize, x.Count);
+        var labels = KidReference.LabelsOrZero(fakeLabels, x.Count);
+        var counts = real.Strata(labels);
+        int m = counts.Sum();
         if (m < 2)
-            throw new ArgumentException($"KID needs at least 2 samples per side; the fake set has {x.Count}");
-        var realSums = real.WithinSums(m);
-        // Products of the fake set with itself and with the real set are reused by every subset when they fit in memory.
-        var fakeFull = (long)x.Count * x.Count <= maxCachedProducts ? Full(x, x) : null;
-        var crossFull = (long)x.Count * real.Rows.Count <= maxCachedProducts ? Full(x, real.Rows) : null;
+            throw new ArgumentException($"KID needs at least 2 samples per side; the subsets hold {m}");
+        var (realIndices, realSums) = real.Prepare(counts);
+        var fakeSizes = KidReference.ClassSizes(labels, counts.Length);
+        bool whole = fakeSizes.SequenceEqual(counts);
+        // Every subset of the fake side is the whole set when m is its size: its own kernel sum is then one number, and the
+        // cross sum of a real subset is a sum of per-real-image column sums, paid once instead of once per subset.
+        double wholeWithin = whole ? WithinSum(x, DoubleRows.All(x.Count), labels, new double[x.Count * x.Count]) : 0;
+        var columnSums = whole ? ColumnSums(x, real.Rows) : null;
         var estimates = new double[real.Subsets];
-        var buffer = new double[m * m];
+        var buffer = whole ? [] : new double[m * m];
         for (int s = 0; s < real.Subsets; s++)
         {
-            var ix = Subset(x.Count, m, real.Seed ^ 0x5DEECE66DUL, s);
-            var iy = real.SubsetIndices(m, s);
-            double xx = fakeFull is null ? OffDiagonalSum(x, ix, buffer) : GatherSum(fakeFull, x.Count, ix, ix, diagonal: false);
-            double xy = crossFull is null ? Cross(x, ix, real.Rows, iy, buffer) : GatherSum(crossFull, real.Rows.Count, ix, iy, diagonal: true);
-            estimates[s] = (xx + realSums[s]) / ((double)m * (m - 1)) - 2 * xy / ((double)m * m);
+            var iy = realIndices[s];
+            double xx, xy;
+            if (columnSums is not null)
+            {
+                xx = wholeWithin;
+                xy = 0;
+                foreach (int j in iy)
+                    xy += columnSums[j];
+            }
+            else
+            {
+                var ix = KidReference.Stratified(labels, counts, real.Seed ^ FakeSalt, s);
+                xx = WithinSum(x, ix, labels, buffer);
+                xy = Cross(x, ix, real.Rows, iy, buffer);
+            }
+            estimates[s] = (xx + realSums[s] - 2 * xy) / ((double)m * m);
         }
         double mean = estimates.Average();
         double sd = estimates.Length < 2 ? 0 : Math.Sqrt(estimates.Sum(e => (e - mean) * (e - mean)) / (estimates.Length - 1));
         return new KidResult(mean, sd, m, real.Subsets);
     }
 
-    /// <summary>The unbiased MMD² of two equal-size sets taken whole (one subset).</summary>
-    public static double Mmd2(FeatureSet a, FeatureSet b)
+    /// <summary>The indices of the fake side's subset <paramref name="s"/> (a whole set of size m is used whole, in order).</summary>
+    public static int[] FakeSubset(KidReference real, IReadOnlyList<int>? fakeLabels, int count, int s)
+    {
+        var labels = KidReference.LabelsOrZero(fakeLabels, count);
+        var counts = real.Strata(labels);
+        return KidReference.ClassSizes(labels, counts.Length).SequenceEqual(counts)
+            ? DoubleRows.All(count)
+            : KidReference.Stratified(labels, counts, real.Seed ^ FakeSalt, s);
+    }
+
+    /// <summary>
+    /// The unbiased MMD² of two equal-size sets taken whole (one subset). With labels (both sets holding the same number of
+    /// each class), same-class pairs are weighted as in <see cref="Compute(KidReference, FeatureSet, IReadOnlyList{int}?)"/>.
+    /// </summary>
+    public static double Mmd2(FeatureSet a, FeatureSet b, IReadOnlyList<int>? aLabels = null, IReadOnlyList<int>? bLabels = null)
     {
         if (a.Count != b.Count || a.Count < 2)
             throw new ArgumentException($"expected two sets of equal size ≥ 2, got {a.Count} and {b.Count}");
@@ -61,23 +94,8 @@ public sealed record KidResult(double Kid, double StandardError, int SubsetSize,
         var all = DoubleRows.All(a.Count);
         var buffer = new double[a.Count * a.Count];
         int m = a.Count;
-        return (OffDiagonalSum(x, all, buffer) + OffDiagonalSum(y, all, buffer)) / ((double)m * (m - 1)) - 2 * Cross(x, all, y, all, buffer) / ((double)m * m);
-    }
-
-    // 8 M doubles (64 MiB): a 500-image set against a 10,000-image test set fits; 10,000 × 10,000 is done subset by subset.
-    private const long MaxCached = 8L << 20;
-
-    internal static int[] Subset(int n, int m, ulong seed, int s)
-    {
-        // A partial Fisher–Yates shuffle: m distinct indices, in a fixed order for (seed, s).
-        var rng = new Random(unchecked((int)(ReferenceDraws.DrawSeed(seed, s) % int.MaxValue)));
-        var ix = DoubleRows.All(n);
-        for (int i = 0; i < m; i++)
-        {
-            int j = rng.Next(i, n);
-            (ix[i], ix[j]) = (ix[j], ix[i]);
-        }
-        return ix[..m];
+        double within = WithinSum(x, all, KidReference.LabelsOrZero(aLabels, m), buffer) + WithinSum(y, all, KidReference.LabelsOrZero(bLabels, m), buffer);
+        return (within - 2 * Cross(x, all, y, all, buffer)) / ((double)m * m);
     }
 
     internal static double Kernel(double dot, int d)
@@ -86,15 +104,28 @@ public sealed record KidResult(double Kid, double StandardError, int SubsetSize,
         return v * v * v;
     }
 
-    internal static double OffDiagonalSum(DoubleRows x, int[] ix, double[] buffer)
+    /// <summary>
+    /// The within-set kernel sum over pairs i ≠ j, each same-class pair weighted n_c/(n_c − 1) (n_c: the subset's images of
+    /// that class), to be divided by m². For one class this is the usual Σ_{i≠j} k / (m(m − 1)). For a stratified subset it is
+    /// the unbiased estimate of the within-mixture mean: the subset holds fewer same-class pairs (n_c(n_c − 1) of m²) than
+    /// independent draws would (n_c² of m²), and unweighted the estimate reads below 0 for real data.
+    /// </summary>
+    internal static double WithinSum(DoubleRows x, int[] ix, int[] labels, double[] buffer)
     {
         x.Products(ix, x, ix, buffer);
         int m = ix.Length;
+        var perClass = new Dictionary<int, int>();
+        foreach (int i in ix)
+            perClass[labels[i]] = perClass.GetValueOrDefault(labels[i]) + 1;
+        var weight = ix.Select(i => perClass[labels[i]] is var n && n > 1 ? n / (n - 1.0) : 1.0).ToArray();
         double sum = 0;
         for (int i = 0; i < m; i++)
+        {
+            int li = labels[ix[i]];
             for (int j = 0; j < m; j++)
                 if (i != j)
-                    sum += Kernel(buffer[i * m + j], x.Dimension);
+                    sum += Kernel(buffer[i * m + j], x.Dimension) * (labels[ix[j]] == li ? weight[i] : 1.0);
+        }
         return sum;
     }
 
@@ -107,71 +138,26 @@ public sealed record KidResult(double Kid, double StandardError, int SubsetSize,
         return sum;
     }
 
-    private static double[] Full(DoubleRows x, DoubleRows y)
+    /// <summary>For every row j of <paramref name="y"/>: Σ_i k(x_i, y_j), in blocks of y so the buffer stays small.</summary>
+    private static double[] ColumnSums(DoubleRows x, DoubleRows y)
     {
-        var k = new double[x.Count * y.Count];
-        x.Products(DoubleRows.All(x.Count), y, DoubleRows.All(y.Count), k);
-        for (int i = 0; i < k.Length; i++)
-            k[i] = Kernel(k[i], x.Dimension);
-        return k;
-    }
-
-    private static double GatherSum(double[] full, int stride, int[] ix, int[] iy, bool diagonal)
-    {
-        double sum = 0;
-        for (int i = 0; i < ix.Length; i++)
+        const int block = 512;
+        var sums = new double[y.Count];
+        var all = DoubleRows.All(x.Count);
+        var buffer = new double[block * x.Count];
+        for (int j0 = 0; j0 < y.Count; j0 += block)
         {
-            int row = ix[i] * stride;
-            for (int j = 0; j < iy.Length; j++)
-                if (diagonal || i != j)
-                    sum += full[row + iy[j]];
-        }
-        return sum;
-    }
-}
-
-/// <summary>
-/// The real side of KID, shared by every set measured against it: its rows in float64, and per subset size the subset
-/// indices and within-set kernel sums (the real test set's part of the cost, paid once).
-/// </summary>
-public sealed class KidReference(FeatureSet real, int subsets = KidResult.DefaultSubsets, int maxSubsetSize = KidResult.DefaultSubsetSize, ulong seed = 0)
-{
-    private readonly Dictionary<int, (int[][] Indices, double[] Sums)> _bySize = [];
-    private readonly Lock _gate = new();
-
-    /// <summary>The real rows.</summary>
-    public DoubleRows Rows { get; } = new(real);
-
-    /// <summary>Number of subsets.</summary>
-    public int Subsets { get; } = subsets >= 1 ? subsets : throw new ArgumentOutOfRangeException(nameof(subsets), subsets, "expected ≥ 1 subset");
-
-    /// <summary>Largest subset size: the default, capped by the real set's size.</summary>
-    public int MaxSubsetSize { get; } = Math.Min(maxSubsetSize, real.Count);
-
-    /// <summary>Seed of the subsets.</summary>
-    public ulong Seed { get; } = seed;
-
-    /// <summary>Real indices of subset <paramref name="s"/> of size <paramref name="m"/>.</summary>
-    public int[] SubsetIndices(int m, int s) => Prepare(m).Indices[s];
-
-    /// <summary>Off-diagonal kernel sum of every real subset of size <paramref name="m"/>.</summary>
-    public double[] WithinSums(int m) => Prepare(m).Sums;
-
-    private (int[][] Indices, double[] Sums) Prepare(int m)
-    {
-        lock (_gate)
-        {
-            if (_bySize.TryGetValue(m, out var have))
-                return have;
-            var indices = new int[Subsets][];
-            var sums = new double[Subsets];
-            var buffer = new double[m * m];
-            for (int s = 0; s < Subsets; s++)
+            int cols = Math.Min(block, y.Count - j0);
+            // y-block rows against all of x: row r of the buffer is y_{j0+r} against every x_i.
+            y.Products(Enumerable.Range(j0, cols).ToArray(), x, all, buffer);
+            Parallel.For(0, cols, r =>
             {
-                indices[s] = KidResult.Subset(Rows.Count, m, Seed, s);
-                sums[s] = KidResult.OffDiagonalSum(Rows, indices[s], buffer);
-            }
-            return _bySize[m] = (indices, sums);
+                double s = 0;
+                for (int i = 0; i < x.Count; i++)
+                    s += Kernel(buffer[r * x.Count + i], x.Dimension);
+                sums[j0 + r] = s;
+            });
         }
+        return sums;
     }
 }

@@ -117,7 +117,7 @@ public sealed record SyntheticSetMetrics
             : OverDraws(draws, fake, fakeSet, k);
         var modes = ModeConcentrationResult.Compute(reference.Features, reference.Images.Labels, fakeSet, fake.Labels);
         var pixel = sourceIndex is null ? null : PixelFidelityResult.Compute(fake, sources ?? reference.Images, sourceIndex);
-        var kid = KidResult.Compute(reference.Kid, fakeSet);
+        var kid = KidResult.Compute(reference.Kid, fakeSet, fake.Labels);
         var identity = sourceIndex is null ? null : Identifiability(extractor, fakeSet, sources ?? reference.Images, sourceIndex);
         return new SyntheticSetMetrics
         {
@@ -220,7 +220,7 @@ public sealed class RealReference
         Features = new FeatureSet(rf, extractor.FeatureDim);
         Stats = GaussianStats.Of(rf, extractor.FeatureDim);
         _radii = new Lazy<float[]>(() => Features.KthNeighbourRadii(k));
-        _kid = new Lazy<KidReference>(() => new KidReference(Features));
+        _kid = new Lazy<KidReference>(() => new KidReference(Features, real.Labels));
     }
 
     private readonly Lazy<KidReference> _kid;
