@@ -30,6 +30,7 @@ public static class MarkdownReport
         DifferenceTable(sb, results, summary);
         MetricsTable(sb, results, summary);
         KernelDiversityIdentityTable.Append(sb, results, summary);
+        PerClassTable.Append(sb, results, summary);
         Plots(sb, plots, plotsFolder);
         Grid(sb, sampleGridRelativePath);
         Timings(sb, results);

@@ -33,6 +33,8 @@ public static class ReportPlots
             PlotPng.Write(Path.Combine(plotsDir, plot.FileName), model);
             written.Add(plot);
         }
+        if (PerClassPlot.Write(Path.Combine(plotsDir, PerClassPlot.FileName), results))
+            written.Add(new ReportPlot(PerClassPlot.FileName, "Per-class precision, recall, density, coverage vs strength"));
         return written;
     }
 

@@ -15,7 +15,7 @@ internal static class SourceIdentifiabilityPlot
     {
         var cells = summary.Metrics.Where(m => m.Set == MetricSets.Synthetic && m.Strength.HasValue && m.Values.ContainsKey("source_rank1_share"))
             .OrderBy(m => m.Strength).ToList();
-        var color = OxyColor.FromRgb(0x1B, 0x9E, 0x77);
+        var color = OxyColor.FromRgb(0x33, 0x33, 0x33);
         var curve = new LineSeries { Title = "own source nearest", Color = color, StrokeThickness = 2.5, MarkerType = MarkerType.Circle, MarkerSize = 4, MarkerFill = color };
         var bars = new ScatterErrorSeries { RenderInLegend = false, MarkerType = MarkerType.None, ErrorBarColor = color, ErrorBarStrokeThickness = 1.5, ErrorBarStopWidth = 4 };
         foreach (var c in cells)

@@ -37,7 +37,7 @@ public sealed class MetricsStage(IFeatureExtractor extractor, MetricsSettings se
     public const string Name = "metrics";
 
     // Part of every cache key: bumped when a metric is added or changes, so that cached rows without it are recomputed.
-    private const int MetricsVersion = 2;
+    private const int MetricsVersion = 3;
 
     private RealReference? _reference;
     private ReferenceDraws? _draws;

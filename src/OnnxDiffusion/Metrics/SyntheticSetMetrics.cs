@@ -66,6 +66,9 @@ public sealed record SyntheticSetMetrics
     /// <summary>Real images ranked for source identifiability: the set's distinct sources (reconstructions only).</summary>
     [JsonPropertyName("source_pool")] public int? SourcePool { get; init; }
 
+    /// <summary>Precision / recall / density / coverage of each class against the same class's real images (null in results made before it).</summary>
+    [JsonPropertyName("per_class")] public IReadOnlyList<ClassPrdc>? PerClass { get; init; }
+
     /// <summary>k of the k-NN radii.</summary>
     [JsonPropertyName("k")] public int K { get; init; }
 
@@ -140,6 +143,7 @@ public sealed record SyntheticSetMetrics
             SourceRankOneShare = identity?.RankOneShare,
             SourceMedianRank = identity?.MedianRank,
             SourcePool = identity?.PoolSize,
+            PerClass = ClassPrdc.Compute(reference, fakeSet, fake, draws),
             K = k,
             NReal = nReal,
             NFake = nFake,
