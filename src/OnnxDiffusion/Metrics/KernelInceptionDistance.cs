@@ -43,7 +43,7 @@ public sealed record KidResult(double Kid, double StandardError, int SubsetSize,
         bool whole = fakeSizes.SequenceEqual(counts);
         // Every subset of the fake side is the whole set when m is its size: its own kernel sum is then one number, and the
         // cross sum of a real subset is a sum of per-real-image column sums, paid once instead of once per subset.
-        double wholeWithin = whole ? WithinSum(x, DoubleRows.All(x.Count), labels, new double[x.Count * x.Count]) : 0;
+        double wholeWithin = whole ? WithinSum(x, DoubleRows.All(x.Count), labels) : 0;
         var columnSums = whole ? ColumnSums(x, real.Rows) : null;
         var estimates = new double[real.Subsets];
         var buffer = whole ? [] : new double[m * m];
@@ -61,7 +61,7 @@ public sealed record KidResult(double Kid, double StandardError, int SubsetSize,
             else
             {
                 var ix = KidReference.Stratified(labels, counts, real.Seed ^ FakeSalt, s);
-                xx = WithinSum(x, ix, labels, buffer);
+                xx = WithinSum(x, ix, labels);
                 xy = Cross(x, ix, real.Rows, iy, buffer);
             }
             estimates[s] = (xx + realSums[s] - 2 * xy) / ((double)m * m);
@@ -94,7 +94,7 @@ public sealed record KidResult(double Kid, double StandardError, int SubsetSize,
         var all = DoubleRows.All(a.Count);
         var buffer = new double[a.Count * a.Count];
         int m = a.Count;
-        double within = WithinSum(x, all, KidReference.LabelsOrZero(aLabels, m), buffer) + WithinSum(y, all, KidReference.LabelsOrZero(bLabels, m), buffer);
+        double within = WithinSum(x, all, KidReference.LabelsOrZero(aLabels, m)) + WithinSum(y, all, KidReference.LabelsOrZero(bLabels, m));
         return (within - 2 * Cross(x, all, y, all, buffer)) / ((double)m * m);
     }
 
@@ -110,23 +110,32 @@ public sealed record KidResult(double Kid, double StandardError, int SubsetSize,
     /// the unbiased estimate of the within-mixture mean: the subset holds fewer same-class pairs (n_c(n_c − 1) of m²) than
     /// independent draws would (n_c² of m²), and unweighted the estimate reads below 0 for real data.
     /// </summary>
-    internal static double WithinSum(DoubleRows x, int[] ix, int[] labels, double[] buffer)
+    internal static double WithinSum(DoubleRows x, int[] ix, int[] labels)
     {
-        x.Products(ix, x, ix, buffer);
         int m = ix.Length;
         var perClass = new Dictionary<int, int>();
         foreach (int i in ix)
             perClass[labels[i]] = perClass.GetValueOrDefault(labels[i]) + 1;
-        var weight = ix.Select(i => perClass[labels[i]] is var n && n > 1 ? n / (n - 1.0) : 1.0).ToArray();
-        double sum = 0;
-        for (int i = 0; i < m; i++)
+        // k is symmetric: each pair once (j > i), doubled. Row sums are kept per row and added in order, so the
+        // result does not depend on how the rows were spread over threads.
+        var rowSums = new double[m];
+        Parallel.For(0, m, i =>
         {
+            var xi = x[ix[i]];
             int li = labels[ix[i]];
-            for (int j = 0; j < m; j++)
-                if (i != j)
-                    sum += Kernel(buffer[i * m + j], x.Dimension) * (labels[ix[j]] == li ? weight[i] : 1.0);
-        }
-        return sum;
+            int n = perClass[li];
+            double w = n > 1 ? n / (n - 1.0) : 1.0, sum = 0;
+            for (int j = i + 1; j < m; j++)
+            {
+                double k = Kernel(System.Numerics.Tensors.TensorPrimitives.Dot(xi, x[ix[j]]), x.Dimension);
+                sum += labels[ix[j]] == li ? k * w : k;
+            }
+            rowSums[i] = sum;
+        });
+        double total = 0;
+        foreach (double r in rowSums)
+            total += r;
+        return 2 * total;
     }
 
     private static double Cross(DoubleRows x, int[] ix, DoubleRows y, int[] iy, double[] buffer)

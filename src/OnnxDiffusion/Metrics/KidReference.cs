@@ -76,12 +76,10 @@ public sealed class KidReference
                 return have;
             var indices = new int[Subsets][];
             var sums = new double[Subsets];
-            int m = counts.Sum();
-            var buffer = new double[m * m];
             for (int s = 0; s < Subsets; s++)
             {
                 indices[s] = Stratified(_labels, counts, Seed, s);
-                sums[s] = KidResult.WithinSum(Rows, indices[s], _labels, buffer);
+                sums[s] = KidResult.WithinSum(Rows, indices[s], _labels);
             }
             return _byStrata[key] = (indices, sums);
         }
