@@ -18,7 +18,7 @@ internal static class KernelDiversityIdentityTable
         var any = r.Metrics.First(m => m.Metrics.Kid is not null).Metrics;
         sb.Append($"KID is the unbiased MMD² to the real test set with the cubic polynomial kernel (xᵀy/d + 1)³, the mean over ")
           .Append($"{any.KidSubsets?.ToString(Inv)} random subsets of m = {any.KidSubsetSize?.ToString(Inv)} images per side ")
-          .Append("(torch-fidelity's 100 × 1,000, m capped by the set size). Unlike FD its expectation is 0 for real data at any size, so rows of different sizes compare. ")
+          .Append("(torch-fidelity's 100 × 1,000, m capped by the set size), each subset with the same class make-up on both sides and same-class pairs weighted n_c/(n_c − 1), which keeps a class-balanced set's estimate unbiased. Unlike FD its expectation is 0 for real data at any size, so rows of different sizes compare. ")
           .Append("\"KID SE\" is the sd of the subset estimates within a replicate (mean over replicates): the standard error of a one-subset estimate, ")
           .Append("an upper bound for the mean's. Vendi is the effective number of distinct images (cosine similarity, q = 1); the real row is the ceiling. ")
           .Append("\"Own source nearest\" is the share of reconstructions whose nearest real image, among the replicate's subset, is their own source, ")
