@@ -88,6 +88,14 @@ public static class MetricsCommand
         Row("outer_decile_share", result.OuterDecileShare);
         Row("label_fidelity", result.LabelFidelity);
         Row("psnr", result.Psnr, "F2");
+        output.WriteLine(result.Kid is double kid
+            ? $"  {"kid",-24} {kid.ToString("F5", inv)} ± {result.KidStandardError!.Value.ToString("F5", inv)} (SE; {result.KidSubsets} subsets of {result.KidSubsetSize})"
+            : $"  {"kid",-24} –");
+        Row("vendi", result.Vendi, "F2");
+        Row("source_rank1_share", result.SourceRankOneShare);
+        Row("source_median_rank", result.SourceMedianRank, "F1");
+        if (result.SourcePool is int pool)
+            output.WriteLine($"  {"source_pool",-24} {pool} (chance: rank-1 share {(1.0 / pool).ToString("F4", inv)}, median rank {((pool + 1) / 2.0).ToString("F1", inv)})");
         output.WriteLine("  percentile histogram    " + string.Join(" ", result.PercentileHistogram.Select(h => h.ToString("F2", inv))));
         return 0;
     }

@@ -164,6 +164,8 @@ public static class FindingsEvaluator
                 ? $"{head}, {Trend(slope)}, Holm-adjusted one-sided p {P(d.HolmObserved)} → {Name(d.Verdict)}; {rest}"
                 : $"{head}, secondary (outside the Holm family); {rest}");
         }
+        if (PerClassSummary.CoverageDrops(r) is { } perClass)
+            evidence.Add(perClass);
         string what = $"Least-squares slope per unit strength over {span}, within each replicate (90 % t-intervals over replicates; " +
                       $"one-sided tests, Holm across {JoinAnd(signals.Select(x => x.Name).ToList())} at 5 % family-wise in each direction)";
         return new Finding(2, Claim2, decision.Verdict, $"{what}: {TrendSummary(decision)}", evidence, replicates) { NotPerKind = NotPerKind };

@@ -29,6 +29,8 @@ public static class MarkdownReport
         AccuracyTable(sb, results, summary);
         DifferenceTable(sb, results, summary);
         MetricsTable(sb, results, summary);
+        KernelDiversityIdentityTable.Append(sb, results, summary);
+        PerClassTable.Append(sb, results, summary);
         Plots(sb, plots, plotsFolder);
         Grid(sb, sampleGridRelativePath);
         Timings(sb, results);
@@ -210,6 +212,8 @@ public static class MarkdownReport
           .Append("on a Bonferroni-adjusted interval.\n\n");
     }
 
+    private static IEnumerable<MetricDefinition> MainColumns => MetricDefinition.All.Where(d => d.Table == 1);
+
     private static void MetricsTable(StringBuilder sb, ExperimentResults r, ResultsSummary s)
     {
         sb.Append("## Distribution metrics\n\n");
@@ -222,14 +226,14 @@ public static class MarkdownReport
           .Append(s.Replicates < 2 ? "one replicate (no spread). " : $"mean ± sd over R = {s.Replicates.ToString(Inv)} replicates. ")
           .Append("The first row is the replicate's own real subset measured the same way: the real-vs-real ceiling a synthetic set of that size can reach. ")
           .Append("Real data score 0.1 on outer-decile share and 1 on the centroid-distance ratio.\n\n");
-        sb.Append("| set | strength | start t | ").Append(string.Join(" | ", MetricDefinition.All.Select(d => d.Label))).Append(" |\n");
-        sb.Append("|---|---:|---:|").Append(string.Concat(MetricDefinition.All.Select(_ => "---:|"))).Append('\n');
+        sb.Append("| set | strength | start t | ").Append(string.Join(" | ", MainColumns.Select(d => d.Label))).Append(" |\n");
+        sb.Append("|---|---:|---:|").Append(string.Concat(MainColumns.Select(_ => "---:|"))).Append('\n');
         foreach (var cell in s.Metrics)
         {
             sb.Append("| ").Append(cell.Set == MetricSets.Real ? "real (ceiling)" : Escape(cell.Set))
               .Append(" | ").Append(StrengthCell(r, cell.Set, cell.Strength))
               .Append(" | ").Append(cell.StartTimestep?.ToString(Inv) ?? "–");
-            foreach (var d in MetricDefinition.All)
+            foreach (var d in MainColumns)
                 sb.Append(" | ").Append(cell.Values.TryGetValue(d.Name, out var x) ? MeanSd(x, d.Name is "fd" or "psnr" ? 2 : 4) : "–");
             sb.Append(" |\n");
         }

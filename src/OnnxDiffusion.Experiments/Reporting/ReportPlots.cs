@@ -14,7 +14,7 @@ public static class ReportPlots
     private static readonly OxyColor RealColor = OxyColor.FromRgb(0x33, 0x33, 0x33);
     private static readonly OxyColor SyntheticColor = OxyColor.FromRgb(0xD9, 0x5F, 0x02);
     private static readonly OxyColor MixedColor = OxyColor.FromRgb(0x1B, 0x6F, 0xB0);
-    private static readonly OxyColor[] Palette =
+    internal static readonly OxyColor[] Palette =
     [
         OxyColor.FromRgb(0x1B, 0x6F, 0xB0), OxyColor.FromRgb(0xD9, 0x5F, 0x02),
         OxyColor.FromRgb(0x1B, 0x9E, 0x77), OxyColor.FromRgb(0x75, 0x70, 0xB3),
@@ -33,6 +33,8 @@ public static class ReportPlots
             PlotPng.Write(Path.Combine(plotsDir, plot.FileName), model);
             written.Add(plot);
         }
+        if (PerClassPlot.Write(Path.Combine(plotsDir, PerClassPlot.FileName), results))
+            written.Add(new ReportPlot(PerClassPlot.FileName, "Per-class precision, recall, density, coverage vs strength"));
         return written;
     }
 
@@ -56,6 +58,17 @@ public static class ReportPlots
             Metrics(summary, "Fréchet distance to the real test set vs strength", "FD (lower is closer)", ["fd"]));
         yield return (new ReportPlot("mode_concentration.png", "Outer-decile share and centroid-distance ratio vs strength"),
             Metrics(summary, "Mode concentration vs reconstruction strength", "share / ratio", ["outer_decile_share", "centroid_distance_ratio"]));
+        if (summary.Metrics.Any(m => m.Values.ContainsKey("kid")))
+        {
+            yield return (new ReportPlot("kid.png", "Kernel inception distance vs strength"),
+                Metrics(summary, "KID to the real test set vs strength (unbiased: 0 for real data at any size)", "KID (lower is closer)", ["kid"]));
+            yield return (new ReportPlot("vendi.png", "Vendi score vs strength"),
+                Metrics(summary, "Vendi score (effective number of distinct images) vs strength", "Vendi score", ["vendi"]));
+        }
+        if (summary.Metrics.Any(m => m.Values.ContainsKey("source_rank1_share")))
+            yield return (new ReportPlot("source_identifiability.png", "Source identifiability beside accuracy vs strength"),
+                SourceIdentifiabilityPlot.Build(results, summary, NewModel(
+                    "Own source still the nearest real image, beside accuracy of the same sets", $"share / accuracy (mean, 95 % CI over R = {summary.Replicates})")));
     }
 
     // The generated set is generation from pure noise, which is what strength 1 means; it is drawn there with its own marker.
@@ -173,7 +186,7 @@ public static class ReportPlots
         TextVerticalAlignment = VerticalAlignment.Bottom,
     };
 
-    private static PlotModel NewModel(string title, string yTitle)
+    internal static PlotModel NewModel(string title, string yTitle)
     {
         var model = new PlotModel
         {

@@ -50,7 +50,8 @@ public sealed record MetricCell(
 /// <param name="Name">JSON name.</param>
 /// <param name="Label">Column label.</param>
 /// <param name="Pick">Its value in a metrics record (null when not measured).</param>
-public sealed record MetricDefinition(string Name, string Label, Func<SyntheticSetMetrics, double?> Pick)
+/// <param name="Table">1: the main metrics table; 2: the kernel distance, diversity and source identifiability table.</param>
+public sealed record MetricDefinition(string Name, string Label, Func<SyntheticSetMetrics, double?> Pick, int Table = 1)
 {
     /// <summary>Every metric, in column order.</summary>
     public static readonly IReadOnlyList<MetricDefinition> All =
@@ -64,6 +65,10 @@ public sealed record MetricDefinition(string Name, string Label, Func<SyntheticS
         new("centroid_distance_ratio", "centroid-distance ratio", m => m.CentroidDistanceRatio),
         new("label_fidelity", "label fidelity", m => m.LabelFidelity),
         new("psnr", "PSNR (dB)", m => m.Psnr),
+        new("kid", "KID", m => m.Kid, 2),
+        new("vendi", "Vendi", m => m.Vendi, 2),
+        new("source_rank1_share", "own source nearest", m => m.SourceRankOneShare, 2),
+        new("source_median_rank", "own source median rank", m => m.SourceMedianRank, 2),
     ];
 
     /// <summary>The metrics whose draw spread is recorded.</summary>

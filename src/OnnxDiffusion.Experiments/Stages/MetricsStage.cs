@@ -36,6 +36,9 @@ public sealed class MetricsStage(IFeatureExtractor extractor, MetricsSettings se
     /// <summary>Stage name in timings and progress.</summary>
     public const string Name = "metrics";
 
+    // Part of every cache key: bumped when a metric is added or changes, so that cached rows without it are recomputed.
+    private const int MetricsVersion = 3;
+
     private RealReference? _reference;
     private ReferenceDraws? _draws;
 
@@ -50,7 +53,7 @@ public sealed class MetricsStage(IFeatureExtractor extractor, MetricsSettings se
             context.Cancellation.ThrowIfCancellationRequested();
             var key = new
             {
-                job.Id, settings.TestId, features = extractor.Fingerprint, settings.K, settings.Draws, settings.PerClass, settings.DrawSeed,
+                version = MetricsVersion, job.Id, settings.TestId, features = extractor.Fingerprint, settings.K, settings.Draws, settings.PerClass, settings.DrawSeed,
                 sources = job.SourceIndex is null ? null : Running.StageCache.Hash(job.SourceIndex),
             };
             var value = context.Cache.GetOrCompute(Name, key, () =>

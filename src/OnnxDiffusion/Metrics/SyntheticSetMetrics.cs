@@ -42,6 +42,33 @@ public sealed record SyntheticSetMetrics
     /// <summary>Mean squared pixel error to the source images, pixels in [0,1] (reconstructions only).</summary>
     [JsonPropertyName("mse")] public double? Mse { get; init; }
 
+    /// <summary>Kernel inception distance to the reference (unbiased MMD², cubic polynomial kernel; null in results made before it).</summary>
+    [JsonPropertyName("kid")] public double? Kid { get; init; }
+
+    /// <summary>Standard error of <see cref="Kid"/>: the sd of its subset estimates.</summary>
+    [JsonPropertyName("kid_se")] public double? KidStandardError { get; init; }
+
+    /// <summary>KID subset size m (torch-fidelity's 1,000, capped by the smaller set).</summary>
+    [JsonPropertyName("kid_subset_size")] public int? KidSubsetSize { get; init; }
+
+    /// <summary>Number of KID subsets (torch-fidelity's 100).</summary>
+    [JsonPropertyName("kid_subsets")] public int? KidSubsets { get; init; }
+
+    /// <summary>Vendi score of the set (cosine similarity, q = 1): its effective number of distinct samples.</summary>
+    [JsonPropertyName("vendi")] public double? Vendi { get; init; }
+
+    /// <summary>Share of reconstructions whose nearest real image among the sources is their own source (reconstructions only).</summary>
+    [JsonPropertyName("source_rank1_share")] public double? SourceRankOneShare { get; init; }
+
+    /// <summary>Median rank of each reconstruction's own source among the sources (reconstructions only).</summary>
+    [JsonPropertyName("source_median_rank")] public double? SourceMedianRank { get; init; }
+
+    /// <summary>Real images ranked for source identifiability: the set's distinct sources (reconstructions only).</summary>
+    [JsonPropertyName("source_pool")] public int? SourcePool { get; init; }
+
+    /// <summary>Precision / recall / density / coverage of each class against the same class's real images (null in results made before it).</summary>
+    [JsonPropertyName("per_class")] public IReadOnlyList<ClassPrdc>? PerClass { get; init; }
+
     /// <summary>k of the k-NN radii.</summary>
     [JsonPropertyName("k")] public int K { get; init; }
 
@@ -93,6 +120,8 @@ public sealed record SyntheticSetMetrics
             : OverDraws(draws, fake, fakeSet, k);
         var modes = ModeConcentrationResult.Compute(reference.Features, reference.Images.Labels, fakeSet, fake.Labels);
         var pixel = sourceIndex is null ? null : PixelFidelityResult.Compute(fake, sources ?? reference.Images, sourceIndex);
+        var kid = KidResult.Compute(reference.Kid, fakeSet, fake.Labels);
+        var identity = sourceIndex is null ? null : Identifiability(extractor, fakeSet, sources ?? reference.Images, sourceIndex);
         return new SyntheticSetMetrics
         {
             Fd = FrechetDistance.Compute(reference.Stats, fs),
@@ -106,6 +135,15 @@ public sealed record SyntheticSetMetrics
             LabelFidelity = fl.Length > 0 ? FeatureExtractor.Accuracy(fl, fake.Labels) : null,
             Psnr = pixel?.Psnr,
             Mse = pixel?.Mse,
+            Kid = kid.Kid,
+            KidStandardError = kid.StandardError,
+            KidSubsetSize = kid.SubsetSize,
+            KidSubsets = kid.Subsets,
+            Vendi = VendiScore.Compute(fakeSet),
+            SourceRankOneShare = identity?.RankOneShare,
+            SourceMedianRank = identity?.MedianRank,
+            SourcePool = identity?.PoolSize,
+            PerClass = ClassPrdc.Compute(reference, fakeSet, fake, draws),
             K = k,
             NReal = nReal,
             NFake = nFake,
@@ -114,6 +152,32 @@ public sealed record SyntheticSetMetrics
             PrdcDrawSd = spread,
             Warnings = warnings,
         };
+    }
+
+    /// <summary>
+    /// Source identifiability against the set's distinct sources: a reconstructed set is one image per real image of the
+    /// replicate's subset, so its sources are that subset.
+    /// </summary>
+    private static SourceIdentifiabilityResult Identifiability(IFeatureExtractor extractor, FeatureSet fakeSet, LabeledImages sources, IReadOnlyList<int> sourceIndex)
+    {
+        var distinct = sourceIndex.Distinct().Order().ToArray();
+        var position = new Dictionary<int, int>(distinct.Length);
+        for (int i = 0; i < distinct.Length; i++)
+            position[distinct[i]] = i;
+        var (pf, _) = extractor.Run(Pick(sources, distinct));
+        return SourceIdentifiabilityResult.Compute(fakeSet, new FeatureSet(pf, fakeSet.Dimension), sourceIndex.Select(s => position[s]).ToArray());
+    }
+
+    private static LabeledImages Pick(LabeledImages images, int[] indices)
+    {
+        var pixels = new byte[indices.Length * images.ImageSize];
+        var labels = new int[indices.Length];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            images.Image(indices[i]).CopyTo(pixels.AsSpan(i * images.ImageSize, images.ImageSize));
+            labels[i] = images.Labels[indices[i]];
+        }
+        return new LabeledImages(pixels, labels, images.Channels, images.Height, images.Width, images.ClassNames, images.Source);
     }
 
     private static (PrdcResult Mean, PrdcResult? Sd, int NReal, int NFake) OverDraws(ReferenceDraws draws, LabeledImages fake, FeatureSet fakeSet, int k)
@@ -160,7 +224,13 @@ public sealed class RealReference
         Features = new FeatureSet(rf, extractor.FeatureDim);
         Stats = GaussianStats.Of(rf, extractor.FeatureDim);
         _radii = new Lazy<float[]>(() => Features.KthNeighbourRadii(k));
+        _kid = new Lazy<KidReference>(() => new KidReference(Features, real.Labels));
     }
+
+    private readonly Lazy<KidReference> _kid;
+
+    /// <summary>The KID side of the reference (subsets and their kernel sums, made on first use).</summary>
+    public KidReference Kid => _kid.Value;
 
     // The O(N²) part, needed only when P/R/D/C compare with the whole reference rather than with equal-size draws.
     private readonly Lazy<float[]> _radii;

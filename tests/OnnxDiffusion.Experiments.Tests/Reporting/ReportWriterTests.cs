@@ -7,7 +7,8 @@ namespace OnnxDiffusion.Experiments.Tests.Reporting;
 public sealed class ReportWriterTests : IDisposable
 {
     private static readonly string[] ExpectedPlots =
-        ["accuracy_maxent.png", "accuracy_lightgbm.png", "prdc.png", "fd.png", "mode_concentration.png"];
+        ["accuracy_maxent.png", "accuracy_lightgbm.png", "prdc.png", "fd.png", "mode_concentration.png", "kid.png", "vendi.png",
+         "source_identifiability.png", "per_class_prdc.png"];
 
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "od-report-" + Guid.NewGuid().ToString("N"));
 
@@ -40,7 +41,8 @@ public sealed class ReportWriterTests : IDisposable
             Assert.Equal(new byte[] { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A }, bytes[..8]);
             using var bmp = SKBitmap.Decode(bytes);
             Assert.NotNull(bmp);
-            Assert.Equal((800, 500), (bmp.Width, bmp.Height));
+            // The per-class figure is small multiples: one 360 × 260 panel per class, five to a row.
+            Assert.Equal(Path.GetFileName(path) == "per_class_prdc.png" ? (720, 260) : (800, 500), (bmp.Width, bmp.Height));
             // White background with curves, axes and text: a blank or all-dark render would fail one of these.
             int nonWhite = 0;
             for (int y = 0; y < bmp.Height; y += 2)
@@ -133,6 +135,23 @@ public sealed class ReportWriterTests : IDisposable
         Assert.Contains("| **total** | **77.2** | **1.0** |", md);
         Assert.Contains("## Findings, as measured here", md);
         Assert.Equal(3, md.Split("**As measured here: supported.**").Length - 1);
+    }
+
+    [Fact]
+    public void Markdown_has_kid_vendi_source_identifiability_and_the_per_class_table()
+    {
+        string md = File.ReadAllText(ReportWriter.Write(_dir, TestResults.AllSupported(), null).ReportPath);
+        Assert.Contains("## Kernel distance, diversity and source identifiability", md);
+        Assert.Contains("| set | strength | KID | KID SE | Vendi | own source nearest | own source median rank |", md);
+        // The real row's KID is 5/100 ± jitter with standard error 0.01: more than 2 standard errors from 0.
+        Assert.Contains("more than 2 standard errors from 0", md);
+        Assert.Contains("median rank (n + 1)/2 = 50.5, with n = 100", md);
+        Assert.Contains("## Per-class precision / recall / density / coverage", md);
+        Assert.Contains("| class | real (ceiling) | s = 0 | s = 0.5 | generated |", md);
+        // One strength above 0 here: no per-class coverage trend to name.
+        Assert.DoesNotContain("Finding 2, per class", md);
+        Assert.Contains("plots/per_class_prdc.png", md);
+        Assert.Contains("plots/source_identifiability.png", md);
     }
 
     [Fact]

@@ -91,6 +91,15 @@ internal static class TestResults
         Fd = fd, Precision = 0.9, Recall = recall, Density = 1, Coverage = coverage, OuterDecileShare = outer, CentroidDistanceRatio = ratio,
         LabelFidelity = 0.9, Psnr = psnr, Mse = psnr is null ? null : 0.01, K = 5, NReal = 100, NFake = 100, NReference = 1000, Draws = 5,
         PrdcDrawSd = new PrdcResult(0.01, 0.02, 0.03, 0.04), PercentileHistogram = Enumerable.Repeat(0.1, 10).ToArray(),
+        Kid = fd / 100, KidStandardError = 0.01, KidSubsetSize = 100, KidSubsets = 100, Vendi = 20 - fd / 10,
+        SourceRankOneShare = psnr is null ? null : Math.Min(1, psnr.Value / 30), SourceMedianRank = psnr is null ? null : 1 + 50 / psnr.Value,
+        SourcePool = psnr is null ? null : 100,
+        // Class 1's coverage falls three times as fast as class 0's with the set's own coverage trend.
+        PerClass =
+        [
+            new ClassPrdc { Class = 0, Name = "zero", Precision = 0.9, Recall = recall, Density = 1, Coverage = coverage, N = 10 },
+            new ClassPrdc { Class = 1, Name = "one", Precision = 0.9, Recall = recall, Density = 1, Coverage = 3 * coverage - 2, N = 10 },
+        ],
     };
 
     private static double S(string set, double? s) => set == MetricSets.Generated ? 1 : set == MetricSets.Real ? 0 : s!.Value;
