@@ -78,17 +78,17 @@ internal static class ScoredColumns
         {
             var needed = columnsNeeded.Select(c => c.Index).ToHashSet();
             var inner = input.GetRowCursor(input.Schema.Where(c => needed.Contains(c.Index)));
-            return new Cursor(this, inner, needed);
+            return new Cursor(schema, inner, needed, probabilities, classes);
         }
 
         public DataViewRowCursor[] GetRowCursorSet(IEnumerable<DataViewSchema.Column> columnsNeeded, int n, Random? rand = null) =>
             [GetRowCursor(columnsNeeded, rand)];
 
-        private sealed class Cursor(ScoredView view, DataViewRowCursor inner, HashSet<int> active) : DataViewRowCursor
+        private sealed class Cursor(DataViewSchema schema, DataViewRowCursor inner, HashSet<int> active, float[] probabilities, int classes) : DataViewRowCursor
         {
             private int InputCount => inner.Schema.Count;
 
-            public override DataViewSchema Schema => view.Schema;
+            public override DataViewSchema Schema => schema;
 
             public override long Position => inner.Position;
 
@@ -105,20 +105,19 @@ internal static class ScoredColumns
             {
                 if (column.Index < InputCount)
                     return inner.GetGetter<TValue>(inner.Schema[column.Index]);
-                int classes = view.Classes;
                 if (column.Name == Score && column.Index == InputCount)
                 {
                     ValueGetter<VBuffer<float>> score = (ref VBuffer<float> value) =>
                     {
                         var editor = VBufferEditor.Create(ref value, classes);
-                        view.Probabilities.AsSpan(checked((int)Position * classes), classes).CopyTo(editor.Values);
+                        probabilities.AsSpan(checked((int)Position * classes), classes).CopyTo(editor.Values);
                         value = editor.Commit();
                     };
                     return score as ValueGetter<TValue> ?? throw new InvalidOperationException($"column {Score} is read as VBuffer<float>, not {typeof(TValue).Name}");
                 }
                 ValueGetter<uint> predicted = (ref uint value) =>
                 {
-                    var p = view.Probabilities.AsSpan(checked((int)Position * classes), classes);
+                    var p = probabilities.AsSpan(checked((int)Position * classes), classes);
                     int best = 0;
                     for (int k = 1; k < p.Length; k++)
                         if (p[k] > p[best])
@@ -135,9 +134,5 @@ internal static class ScoredColumns
                 base.Dispose(disposing);
             }
         }
-
-        private float[] Probabilities => probabilities;
-
-        private int Classes => classes;
     }
 }
