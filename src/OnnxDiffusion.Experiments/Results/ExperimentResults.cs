@@ -1,5 +1,4 @@
 using System.Text.Json.Serialization;
-using OnnxDiffusion.Experiments.Reporting;
 using OnnxDiffusion.Metrics;
 
 namespace OnnxDiffusion.Experiments.Results;

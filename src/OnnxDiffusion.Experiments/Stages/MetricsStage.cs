@@ -54,7 +54,7 @@ public sealed class MetricsStage(IFeatureExtractor extractor, MetricsSettings se
             var key = new
             {
                 version = MetricsVersion, job.Id, settings.TestId, features = extractor.Fingerprint, settings.K, settings.Draws, settings.PerClass, settings.DrawSeed,
-                sources = job.SourceIndex is null ? null : Running.StageCache.Hash(job.SourceIndex),
+                sources = job.SourceIndex is null ? null : StageCache.Hash(job.SourceIndex),
             };
             var value = context.Cache.GetOrCompute(Name, key, () =>
             {

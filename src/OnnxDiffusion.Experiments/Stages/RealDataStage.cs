@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using OnnxDiffusion.Data;
-using OnnxDiffusion.Experiments.Running;
 using OnnxDiffusion.Models;
 using OnnxDiffusion.Pipelines;
 using OnnxDiffusion.Synthesis;

@@ -1,5 +1,4 @@
 using OnnxDiffusion.Experiments.Results;
-using OnnxDiffusion.Experiments.Running;
 
 namespace OnnxDiffusion.Experiments.Stages;
 

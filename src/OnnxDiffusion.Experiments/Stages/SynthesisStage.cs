@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using OnnxDiffusion.Experiments.Results;
-using OnnxDiffusion.Experiments.Running;
 using OnnxDiffusion.Pipelines;
 using OnnxDiffusion.Synthesis;
 

@@ -1,3 +1,5 @@
+using OnnxDiffusion.Imaging;
+
 namespace OnnxDiffusion.Data;
 
 /// <summary>

@@ -46,11 +46,11 @@ public static class PngEncoder
     }
 
     /// <summary>Encodes model-range images: C×H×W floats (planar) in <paramref name="range"/> (default [-1, 1]) → PNG.</summary>
-    public static byte[] EncodeModelImage(ReadOnlySpan<float> chw, int channels, int height, int width, Data.PixelRange? range = null) =>
-        Encode(ToInterleavedBytes(chw, channels, height * width, range ?? Data.PixelRange.MinusOneToOne), width, height, channels);
+    public static byte[] EncodeModelImage(ReadOnlySpan<float> chw, int channels, int height, int width, Imaging.PixelRange? range = null) =>
+        Encode(ToInterleavedBytes(chw, channels, height * width, range ?? Imaging.PixelRange.MinusOneToOne), width, height, channels);
 
     /// <summary>Planar C×H·W model values in <paramref name="range"/> → interleaved bytes (what PNG rows hold).</summary>
-    public static byte[] ToInterleavedBytes(ReadOnlySpan<float> chw, int channels, int plane, Data.PixelRange range)
+    public static byte[] ToInterleavedBytes(ReadOnlySpan<float> chw, int channels, int plane, Imaging.PixelRange range)
     {
         var px = new byte[chw.Length];
         for (int c = 0; c < channels; c++)

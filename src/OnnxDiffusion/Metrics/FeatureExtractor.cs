@@ -56,7 +56,7 @@ public sealed class FeatureExtractor : IFeatureExtractor
         string onnx = Path.Combine(directory, Manifest.Onnx);
         try
         {
-            Fingerprint = Synthesis.SyntheticDatasetWriter.Sha256(File.ReadAllBytes(onnx));
+            Fingerprint = Data.Sha256.OfFile(onnx);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

@@ -46,7 +46,7 @@ public sealed class ResNet18FeatureExtractor : IFeatureExtractor
             InterOpNumThreads = 1,
         };
         so.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        Fingerprint = "resnet18:" + string.Join(",", new[] { prep, net }.Select(f => Synthesis.SyntheticDatasetWriter.Sha256(File.ReadAllBytes(f))[..16]));
+        Fingerprint = "resnet18:" + string.Join(",", new[] { prep, net }.Select(f => Data.Sha256.OfFile(f)[..16]));
         _prep = new InferenceSession(prep, so);
         _net = new InferenceSession(net, so);
         _lanes = Enumerable.Range(0, lanes > 0 ? lanes : Environment.ProcessorCount).Select(_ => new Lane()).ToArray();

@@ -117,7 +117,7 @@ public sealed record ModelManifest
         : Text is not null ? new ConditioningSpec(ConditioningKind.Embedding) : ConditioningSpec.Unconditional;
 
     /// <summary>The model's pixel range.</summary>
-    [JsonIgnore] public Data.PixelRange Pixels => new(PixelRange[0], PixelRange[1]);
+    [JsonIgnore] public Imaging.PixelRange Pixels => new(PixelRange[0], PixelRange[1]);
 
     /// <summary>Reads and validates <c>model.json</c>.</summary>
     /// <exception cref="ConfigException">Missing file, bad JSON, or an invalid value (named).</exception>

@@ -1,3 +1,4 @@
+using OnnxDiffusion.Data;
 using OnnxDiffusion.Kernels;
 using OnnxDiffusion.Models;
 using OnnxDiffusion.Sampling;
@@ -102,16 +103,9 @@ public sealed class DiffusionPipeline : IDisposable
     /// <summary>sha256 of the U-Net's .onnx file, or of all a latent pipeline's graphs (computed once, on first use).</summary>
     public string ModelSha256 => _sha ??= Model.Latent is { } parts
         // A latent pipeline's images depend on every graph: the hash of the parts' hashes, in a fixed order.
-        ? Synthesis.SyntheticDatasetWriter.Sha256(System.Text.Encoding.UTF8.GetBytes(string.Join("\n",
-            new[] { Denoiser.OnnxPath, parts.TextEncoder, parts.VaeEncoder, parts.VaeDecoder }.Select(f => f is null ? "-" : FileSha256(f)))))
-        : Denoiser.Sha256 ?? FileSha256(Denoiser.OnnxPath);
-
-    // Streamed: a real U-Net's .onnx can exceed what one byte array holds.
-    private static string FileSha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream));
-    }
+        ? Sha256.Hex(string.Join("\n",
+            new[] { Denoiser.OnnxPath, parts.TextEncoder, parts.VaeEncoder, parts.VaeDecoder }.Select(f => f is null ? "-" : Sha256.OfFile(f))))
+        : Denoiser.Sha256 ?? Sha256.OfFile(Denoiser.OnnxPath);
 
     private string? _sha;
 

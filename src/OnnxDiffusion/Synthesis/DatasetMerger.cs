@@ -60,7 +60,7 @@ public static class DatasetMerger
                 last = r.Id;
                 have++;
                 string png = Path.Combine(dir, r.File);
-                if (!File.Exists(png) || SyntheticDatasetWriter.Sha256(File.ReadAllBytes(png)) != r.PngSha256)
+                if (!File.Exists(png) || Sha256.OfFile(png) != r.PngSha256)
                     throw new ConfigException($"{png}: missing or does not match its manifest hash");
             }
             int owned = spec.OwnedOf(first.Config.Total);

@@ -1,4 +1,5 @@
 using OnnxDiffusion.Data;
+using OnnxDiffusion.Imaging;
 using OnnxDiffusion.Sampling;
 using OnnxDiffusion.Schedules;
 

@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using OnnxDiffusion.Data;
@@ -111,7 +110,7 @@ public sealed class SyntheticDatasetWriter
                 // redo that id
             }
             bool ok = r is not null && whole && r.Id >= 0 && r.Id < _done.Length && !_done[(int)r.Id]
-                      && File.Exists(Path.Combine(Root, r.File)) && Sha256(File.ReadAllBytes(Path.Combine(Root, r.File))) == r.PngSha256;
+                      && File.Exists(Path.Combine(Root, r.File)) && Data.Sha256.OfFile(Path.Combine(Root, r.File)) == r.PngSha256;
             if (!ok)
             {
                 clean &= line.Length == 0 && whole;
@@ -161,7 +160,7 @@ public sealed class SyntheticDatasetWriter
         {
             File = Path.GetRelativePath(Root, path).Replace('\\', '/'),
             Class = Config.ClassNames[template.Label],
-            PngSha256 = Sha256(png),
+            PngSha256 = Data.Sha256.Hex(png),
         });
     }
 
@@ -242,5 +241,5 @@ public sealed class SyntheticDatasetWriter
     }
 
     /// <summary>Lower-case hex sha256.</summary>
-    public static string Sha256(ReadOnlySpan<byte> bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+    public static string Sha256(ReadOnlySpan<byte> bytes) => Data.Sha256.Hex(bytes); // TODO(issue 24): goes when OnnxDenoiser uses Data.Sha256
 }

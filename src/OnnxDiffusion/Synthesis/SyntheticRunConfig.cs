@@ -83,7 +83,7 @@ public sealed record SyntheticRunConfig
 
     /// <summary>The pixel range images are written from.</summary>
     [JsonIgnore]
-    public Data.PixelRange Pixels => PixelRange is [var low, var high] ? new Data.PixelRange(low, high) : Data.PixelRange.MinusOneToOne;
+    public Imaging.PixelRange Pixels => PixelRange is [var low, var high] ? new Imaging.PixelRange(low, high) : Imaging.PixelRange.MinusOneToOne;
 
     /// <summary>A text-to-image model's prompt template ({class} → each class name); absent for other models.</summary>
     [JsonPropertyName("prompt")]

@@ -1,4 +1,4 @@
-using OnnxDiffusion.Experiments.Running;
+using OnnxDiffusion.Experiments.Stages;
 
 namespace OnnxDiffusion.Experiments.Tests.Stages;
 

@@ -1,4 +1,5 @@
 using OnnxDiffusion.Data;
+using OnnxDiffusion.Imaging;
 
 namespace OnnxDiffusion.Tests.Data;
 

@@ -1,11 +1,9 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using OnnxDiffusion.Data;
 
-namespace OnnxDiffusion.Experiments.Running;
+namespace OnnxDiffusion.Experiments.Stages;
 
 /// <summary>A cached stage output and the compute it cost when it was first made.</summary>
 /// <param name="Value">The output.</param>
@@ -32,7 +30,7 @@ public sealed class StageCache(string root)
 
     /// <summary>A short stable hash of any JSON-serialisable key.</summary>
     public static string Hash(object key) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(key))))[..16];
+        Sha256.Hex(JsonSerializer.Serialize(key))[..16];
 
     /// <summary>Returns the cached value for (stage, key), or computes, stores (atomically) and returns it.</summary>
     public Cached<T> GetOrCompute<T>(string stage, object key, Func<T> compute)

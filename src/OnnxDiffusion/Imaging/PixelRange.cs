@@ -1,4 +1,4 @@
-namespace OnnxDiffusion.Data;
+namespace OnnxDiffusion.Imaging;
 
 /// <summary>
 /// The value range a model's pixels live in (normally [-1, 1]; some models use [0, 1]) and the exact maps between

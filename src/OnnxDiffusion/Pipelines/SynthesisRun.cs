@@ -1,8 +1,8 @@
 using OnnxDiffusion.Data;
-using OnnxDiffusion.Pipelines;
 using OnnxDiffusion.Schedules;
+using OnnxDiffusion.Synthesis;
 
-namespace OnnxDiffusion.Synthesis;
+namespace OnnxDiffusion.Pipelines;
 
 /// <summary>What a generate or reconstruct run produced.</summary>
 /// <param name="Written">Images made by this run.</param>

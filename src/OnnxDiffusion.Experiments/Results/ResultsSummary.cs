@@ -1,9 +1,8 @@
 using System.Text.Json.Serialization;
-using OnnxDiffusion.Experiments.Results;
 using OnnxDiffusion.Experiments.Statistics;
 using OnnxDiffusion.Metrics;
 
-namespace OnnxDiffusion.Experiments.Reporting;
+namespace OnnxDiffusion.Experiments.Results;
 
 /// <summary>Accuracy of one (train set, strength, classifier) over the replicates.</summary>
 /// <param name="TrainSet">One of <see cref="TrainSets"/>.</param>
