@@ -49,10 +49,7 @@ public static class GenerateCommand
         if (m.TakesClasses && unlabelled)
             throw new ConfigException($"--unlabelled: {settings.ModelDirectory} is class-conditional; its samples are labelled (leave out --unlabelled)");
         ResourceLimits.CheckImageCount("--per-class", perClass, (long)perClass * names.Count);
-        var items = new List<SynthesisItem>();
-        for (int c = 0; c < names.Count; c++)
-            for (int i = 0; i < perClass; i++)
-                items.Add(new SynthesisItem((long)c * perClass + i, c));
+        var items = SynthesisPlan.Generation(names.Count, perClass);
         var recipe = SynthesisRun.Recipe(pipeline, "generate", perClass, items.Count, 1.0, null, sh, names);
         var summary = ProgressDisplay.Run($"generate ({pipeline.Describe()})",
             report => SynthesisRun.Execute(pipeline, recipe, items, null, outDir, sh, report));

@@ -103,14 +103,8 @@ public static class MetricsCommand
     /// <summary>A synthetic set from an interrupted run would be measured as if it were whole: refuse it, as merge does.</summary>
     private static void RefuseIncomplete(string fakeDir)
     {
-        string config = Path.Combine(fakeDir, SyntheticDatasetWriter.ConfigName), manifest = Path.Combine(fakeDir, SyntheticDatasetWriter.ManifestName);
-        if (!File.Exists(config))
-            return;
-        var recipe = SyntheticRunConfig.Load(config);
-        int owned = ShardSpec.Parse(recipe.Shard).OwnedOf(recipe.Total);
-        int have = File.Exists(manifest) ? ManifestReader.Read(manifest).Count() : 0;
-        if (have != owned)
-            throw new DataFormatException($"{fakeDir}: incomplete synthetic set ({have} of {owned} images); rerun the command that made it to resume");
+        if (SyntheticSetStatus.Read(fakeDir) is { IsComplete: false } status)
+            throw new DataFormatException($"{fakeDir}: synthetic set is not whole: {status.Problem}; rerun the command that made it to resume");
     }
 
     /// <summary>'resnet18' stays a name; anything else is a path.</summary>

@@ -40,7 +40,7 @@ public static class ReconstructCommand
         // Everything is validated before the output folder is touched: a bad input writes nothing.
         var real = ModelDataset.Load(m, dataDir, split, resize, settings.ModelDirectory);
         var subset = ClassBalancedSubset.Select(real, perClass, settings.Seed);
-        var items = subset.Select((src, i) => new SynthesisItem(i, real.Labels[src], src)).ToList();
+        var items = SynthesisPlan.Reconstruction(subset, real.Labels);
         var source = new SourceSpec { Dataset = Path.GetFileName(Path.GetFullPath(dataDir).TrimEnd('/')), Split = split, SplitSize = real.Count, Resize = real.Resized };
         // Each image is filed under its source's class: the model's names, or the data's when the model has none.
         var recipe = SynthesisRun.Recipe(pipeline, "reconstruct", perClass, items.Count, strength, source, sh, real.ClassNames);

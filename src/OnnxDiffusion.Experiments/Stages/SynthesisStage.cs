@@ -47,11 +47,9 @@ public sealed class SynthesisStage(DiffusionPipeline pipeline)
     {
         var rep = input.Subset.Replicate;
         var train = input.Real.Train;
-        var reconstruct = input.Subset.Indices.Select((src, i) => new SynthesisItem(i, train.Labels[src], src)).ToList();
+        var reconstruct = SynthesisPlan.Reconstruction(input.Subset.Indices, train.Labels);
         var classNames = train.ClassNames;
-        int classes = classNames.Count;
-        var generate = Enumerable.Range(0, classes)
-            .SelectMany(c => Enumerable.Range(0, input.PerClass).Select(i => new SynthesisItem((long)c * input.PerClass + i, c))).ToList();
+        var generate = SynthesisPlan.Generation(classNames.Count, input.PerClass);
 
         var plans = input.Strengths.Select(s => (Set: MetricSets.Synthetic, Strength: (double?)s, Items: reconstruct,
                 Recipe: SynthesisRun.Recipe(pipeline, "reconstruct", input.PerClass, reconstruct.Count, s, input.Real.Source, ShardSpec.All, classNames)
@@ -97,13 +95,9 @@ public sealed class SynthesisStage(DiffusionPipeline pipeline)
     // The cache vouches for a set only while its folder still holds the whole recipe's images.
     private static bool IsComplete(string dir, SyntheticRunConfig recipe)
     {
-        string config = Path.Combine(dir, SyntheticDatasetWriter.ConfigName), manifest = Path.Combine(dir, SyntheticDatasetWriter.ManifestName);
-        if (!File.Exists(config) || !File.Exists(manifest))
-            return false;
         try
         {
-            return SyntheticRunConfig.Load(config).FirstDifference(recipe) is null
-                   && ManifestReader.Read(manifest).Select(r => r.Id).Distinct().Count() == recipe.Total;
+            return SyntheticSetStatus.Read(dir) is { IsComplete: true } status && status.Config.FirstDifference(recipe) is null;
         }
         catch (OnnxDiffusionException)
         {

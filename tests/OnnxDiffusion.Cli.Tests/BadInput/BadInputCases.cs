@@ -204,6 +204,6 @@ internal static class BadInputCases
         yield return new("metrics-k-zero", "--k 0", f => ["metrics", "--fake", f.Data, "--k", "0"]);
         yield return new("metrics-draws-negative", "--draws -1", f => ["metrics", "--fake", f.Data, "--draws", "-1"]);
         yield return new("metrics-features-missing", "/nonexistent-features", f => ["metrics", "--fake", f.Data, "--features", "/nonexistent-features"]);
-        yield return new("metrics-incomplete-set", "incomplete synthetic set (2 of 4 images)", f => ["metrics", "--fake", SyntheticSet(f, "partial", 2)]);
+        yield return new("metrics-incomplete-set", "synthetic set is not whole: a/000000.png is missing", f => ["metrics", "--fake", SyntheticSet(f, "partial", 2)]);
     }
 }

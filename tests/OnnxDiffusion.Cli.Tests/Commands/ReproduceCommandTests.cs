@@ -117,6 +117,36 @@ public class ReproduceCommandTests
         Assert.Equal(File.ReadAllText(Path.Combine(local, "results.csv")), File.ReadAllText(Path.Combine(sharded, "results.csv")));
     }
 
+    /// <summary>
+    /// The experiment's generated set and <c>generate</c> with the same recipe make the same ids, labels and bytes: both
+    /// take their sample ids (which key the noise) from one plan.
+    /// </summary>
+    [Fact]
+    public void TheExperimentsGeneratedSetIsWhatGenerateMakesFromTheSameRecipe()
+    {
+        string outDir = TestData.NewDir("same-ids");
+        var plan = Plan with { Replicates = 1, Strengths = [0.5] };
+        new ExperimentRunner(plan, Settings(outDir)).Synthesize(ShardSpec.All);
+        string generated = Directory.GetDirectories(Path.Combine(outDir, "synthetic", "r0"), "generated-*").Single();
+        var recipe = SyntheticRunConfig.Load(Path.Combine(generated, "dataset.json"));
+
+        string cli = TestData.NewDir("same-ids-cli");
+        GenerateCommand.Execute(TestData.Settings(recipe.Steps, plan.Batch, recipe.Guidance) with
+        {
+            Seed = recipe.Seed, Sampler = recipe.Sampler, Eta = recipe.Eta,
+        }, plan.PerClass, cli);
+
+        static SortedDictionary<long, (int Label, byte[] Png)> ById(string dir) => new(TestData.ManifestLines(dir)
+            .Select(l => JsonSerializer.Deserialize<ManifestRecord>(l)!)
+            .ToDictionary(r => r.Id, r => (r.Label, File.ReadAllBytes(Path.Combine(dir, r.File)))));
+        var stage = ById(generated);
+        var command = ById(cli);
+        Assert.Equal(40, stage.Count);
+        Assert.Equal(stage.Keys, command.Keys);
+        Assert.Equal(stage.Values.Select(v => v.Label), command.Values.Select(v => v.Label));
+        Assert.Equal(stage.Values.Select(v => v.Png), command.Values.Select(v => v.Png));
+    }
+
     [Theory]
     [InlineData("3/2", "--shard '3/2'")]
     [InlineData("1/2", "--shard needs --out")]
