@@ -504,8 +504,8 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
             throw new OnnxDiffusionException($"--sessions {options.Sessions}: expected 0 (auto) or a positive count");
         if (options.MicroBatch < 0)
             throw new OnnxDiffusionException($"--micro-batch {options.MicroBatch}: expected 0 (auto) or a positive row count");
-        Pipelines.ResourceLimits.CheckPerCore("--threads", options.IntraOpThreads);
-        Pipelines.ResourceLimits.CheckPerCore("--sessions", options.Sessions);
+        ResourceLimits.CheckPerCore("--threads", options.IntraOpThreads);
+        ResourceLimits.CheckPerCore("--sessions", options.Sessions);
     }
 
     /// <summary>
