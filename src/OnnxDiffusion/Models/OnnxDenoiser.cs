@@ -7,24 +7,16 @@ namespace OnnxDiffusion.Models;
 
 /// <summary>
 /// A diffusion U-Net exported to ONNX, run through ONNX Runtime. Takes its description from a <see cref="ModelFolder"/>
-/// (model.json, or inferred from the graph) and checks the session's inputs and outputs against it at load; inputs
-/// and outputs of other element types (float16 samples, int32 or float timesteps, int32 labels) and shapes (a scalar or
-/// [1] timestep shared by the batch) are converted into and out of the float32 / int64 values the loop works in. Classifier-free guidance is done here:
-/// the conditional and the null-class halves go through the network as one doubled batch and are combined
-/// by the guidance kernel. Input and output tensors are bound once per batch size over buffers this object
-/// owns (on ILGPU's CPU accelerator the output tensor is the guidance kernel's own buffer), through an IOBinding on
-/// the CPU provider: a steady-state call allocates only inside ILGPU's guidance launch. On the CPU the rows of a call are split across
-/// several single-threaded sessions that run side by side (data parallelism), each in runs of at most
-/// <see cref="MicroBatch"/> rows: ONNX Runtime parallelises the convolutions well across threads but gains less on the
-/// normalisation, concatenation and layout-reorder nodes of this U-Net, so whole-network replicas keep every core busy
-/// through the whole forward, and small runs keep each layer's activations in cache (benchmarks/README.md measures both).
+/// (model.json, or inferred from the graph) and checks the session's inputs and outputs against it at load
+/// (<see cref="SessionCheck"/>); inputs and outputs of other element types (float16 samples, int32 or float timesteps,
+/// int32 labels) and shapes (a scalar or [1] timestep shared by the batch) are converted into and out of the float32 /
+/// int64 values the loop works in (<see cref="InputFeed"/>, one per input role). Classifier-free guidance is done here:
+/// the conditional and the null-condition halves go through the network as one doubled batch and are combined by the
+/// guidance kernel (<see cref="GuidanceBatch"/>). On the CPU the rows of a call are split across several sessions that
+/// run side by side (<see cref="DenoiserSessions"/>), each in runs of at most <see cref="MicroBatch"/> rows over
+/// tensors bound once per batch size (<see cref="SessionRuns"/>): a steady-state call allocates only inside ILGPU's
+/// guidance launch.
 /// </summary>
-/// <remarks>
-/// This class coordinates; each concern has its own type: the inputs (<see cref="InputFeed"/>, one per role, over a
-/// host tensor of the graph's element type), the session layout (<see cref="DenoiserSessions"/>), the bound runs
-/// (<see cref="SessionRuns"/>), guidance batching and the output buffer (<see cref="GuidanceBatch"/>), and the load-time
-/// check of the session (<see cref="SessionCheck"/>).
-/// </remarks>
 public sealed class OnnxDenoiser : IDenoiser, IDisposable
 {
     private readonly DenoiserSessions _sessions;

@@ -5,9 +5,8 @@ namespace OnnxDiffusion.Models;
 
 /// <summary>
 /// Runs a call's rows through the sessions side by side: session k takes the k-th contiguous range of rows, cut into
-/// runs of at most the micro-batch, over tensors bound once per row count on the feeds' and the output's host memory.
-/// Small runs keep each layer's activations in cache (benchmarks/README.md measures it); binding once keeps a
-/// steady-state call free of allocations.
+/// runs of at most the micro-batch (<see cref="DenoiserOptions.MicroBatch"/> says why), over tensors bound once per row
+/// count on the feeds' and the output's host memory, so that a steady-state call allocates nothing here.
 /// </summary>
 internal sealed class SessionRuns : IDisposable
 {
