@@ -78,10 +78,12 @@ public class ModelFolderTests
     private static OnnxDenoiser Denoiser(string dir, double guidance = 1.0, int microBatch = 0) =>
         new(dir, new DenoiserOptions { Device = DeviceKind.Cpu, GuidanceScale = guidance, MicroBatch = microBatch }, CpuKernels.Get());
 
-    [Fact]
-    public void Float16InputsAndOutputAreConverted()
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)] // one row per run: each run converts only its own rows, so a wrong range shows as a wrong row
+    public void Float16InputsAndOutputAreConverted(int microBatch)
     {
-        using var d = Denoiser(Byom("fp16"));
+        using var d = Denoiser(Byom("fp16"), microBatch: microBatch);
         Assert.Equal(("float16", "float16", "float16"), (d.Manifest.SampleDtype, d.Manifest.OutputDtype, d.Manifest.TimestepDtype));
         int s = d.SampleSize, b = 3;
         var x = Enumerable.Range(0, b * s).Select(i => (float)Math.Sin(0.37 * i)).ToArray();

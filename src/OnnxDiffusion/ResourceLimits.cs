@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace OnnxDiffusion.Pipelines;
+namespace OnnxDiffusion;
 
 /// <summary>
 /// Refuses, before any work starts, what this machine cannot hold: counts checked against its cores and memory, with a
