@@ -1,6 +1,5 @@
 using Microsoft.ML.OnnxRuntime;
 using OnnxDiffusion.Kernels;
-using OnnxDiffusion.Models.Feeds;
 using OnnxDiffusion.Sampling;
 
 namespace OnnxDiffusion.Models;
@@ -52,7 +51,7 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
             throw new OnnxDiffusionException($"{OnnxPath}: ONNX file named by {manifestPath} not found");
         if (Manifest.OnnxSha256 is { Length: > 0 } expected)
         {
-            string actual = Synthesis.SyntheticDatasetWriter.Sha256(File.ReadAllBytes(OnnxPath));
+            string actual = Data.Sha256.OfFile(OnnxPath);
             if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
                 throw new OnnxDiffusionException(
                     $"{manifestPath}: key 'onnx_sha256' = {expected} but {Manifest.Onnx} hashes to {actual}: the model file changed or the manifest is stale");

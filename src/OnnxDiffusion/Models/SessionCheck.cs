@@ -1,4 +1,3 @@
-using OnnxDiffusion.Models.Feeds;
 
 namespace OnnxDiffusion.Models;
 

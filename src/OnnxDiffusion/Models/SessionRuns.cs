@@ -1,5 +1,4 @@
 using Microsoft.ML.OnnxRuntime;
-using OnnxDiffusion.Models.Feeds;
 
 namespace OnnxDiffusion.Models;
 

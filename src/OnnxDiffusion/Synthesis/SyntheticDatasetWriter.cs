@@ -239,7 +239,4 @@ public sealed class SyntheticDatasetWriter
         }
         return _images.WriteGrid("grid.png", cells, perClass);
     }
-
-    /// <summary>Lower-case hex sha256.</summary>
-    public static string Sha256(ReadOnlySpan<byte> bytes) => Data.Sha256.Hex(bytes); // TODO(issue 24): goes when OnnxDenoiser uses Data.Sha256
 }

@@ -1,6 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 
-namespace OnnxDiffusion.Models.Feeds;
+namespace OnnxDiffusion.Models;
 
 /// <summary>
 /// The U-Net's output [B, C, H, W], float32 or float16, read back as float32 into memory the caller supplies (the

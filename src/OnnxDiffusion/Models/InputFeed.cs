@@ -1,7 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using OnnxDiffusion.Sampling;
 
-namespace OnnxDiffusion.Models.Feeds;
+namespace OnnxDiffusion.Models;
 
 /// <summary>
 /// One input of the U-Net: its role, the graph's name and element type for it, and the host memory it is fed from.

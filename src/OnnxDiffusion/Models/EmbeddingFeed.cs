@@ -1,7 +1,7 @@
 using Microsoft.ML.OnnxRuntime;
 using OnnxDiffusion.Sampling;
 
-namespace OnnxDiffusion.Models.Feeds;
+namespace OnnxDiffusion.Models;
 
 /// <summary>
 /// Text-encoder hidden states [B, Length, Hidden], float32 or float16; the unconditional half takes the empty prompt's

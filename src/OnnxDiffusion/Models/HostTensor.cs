@@ -1,6 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 
-namespace OnnxDiffusion.Models.Feeds;
+namespace OnnxDiffusion.Models;
 
 /// <summary>
 /// Host memory behind one graph tensor: the values the denoiser works in (<typeparamref name="T"/>: float for images and

@@ -1,6 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 
-namespace OnnxDiffusion.Models.Feeds;
+namespace OnnxDiffusion.Models;
 
 /// <summary>Converts between a working element type and the one a graph declares.</summary>
 internal interface IElementCast<T, TGraph>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 
-namespace OnnxDiffusion.Models.Feeds;
+namespace OnnxDiffusion.Models;
 
 /// <summary>The noisy sample [B, C, H, W], float32 or float16; the unconditional half repeats it.</summary>
 internal sealed class SampleFeed : InputFeed

@@ -1,6 +1,6 @@
 using Microsoft.ML.OnnxRuntime;
 
-namespace OnnxDiffusion.Models.Feeds;
+namespace OnnxDiffusion.Models;
 
 /// <summary>
 /// The timestep: one per row ([B]), or one shared by the batch (a scalar [] or a [1] tensor), as int64, int32,

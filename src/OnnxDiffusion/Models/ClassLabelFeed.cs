@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using OnnxDiffusion.Sampling;
 
-namespace OnnxDiffusion.Models.Feeds;
+namespace OnnxDiffusion.Models;
 
 /// <summary>Class labels [B], int64 or int32; the unconditional half takes the null class.</summary>
 internal sealed class ClassLabelFeed : InputFeed
