@@ -41,8 +41,13 @@ internal sealed class PretrainedFeatures(Func<IFeatureExtractor> open) : Feature
     /// <summary>The frozen ImageNet ResNet18 of ML.NET's DnnImageFeaturizer package.</summary>
     public static PretrainedFeatures ResNet18 { get; } = new(() => new ResNet18FeatureExtractor());
 
-    /// <summary>Sets featurized so far (cache misses), for tests and diagnostics.</summary>
-    public int Computed { get; private set; }
+    private readonly ConcurrentDictionary<string, int> _computed = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// How often the features of <paramref name="set"/>'s content were computed (cache misses for it), for tests and
+    /// diagnostics: 1 once it was featurized, whatever else ran in the process meanwhile.
+    /// </summary>
+    public int TimesComputed(ImageSet set) => _computed.GetValueOrDefault(Key(set.Decode()));
 
     public override int Length(ImageSet reference) => _extractor.Value.FeatureDim;
 
@@ -60,11 +65,12 @@ internal sealed class PretrainedFeatures(Func<IFeatureExtractor> open) : Feature
     public float[] Of(ImageSet set)
     {
         var images = set.Decode();
-        return _cache.GetOrAdd(Key(images), _ => new Lazy<float[]>(() =>
+        string key = Key(images);
+        return _cache.GetOrAdd(key, _ => new Lazy<float[]>(() =>
         {
             lock (_gate)
             {
-                Computed++;
+                _computed.AddOrUpdate(key, 1, (_, n) => n + 1);
                 return _extractor.Value.Run(images).Features;
             }
         }, LazyThreadSafetyMode.ExecutionAndPublication)).Value;

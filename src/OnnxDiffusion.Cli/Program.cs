@@ -6,8 +6,8 @@ namespace OnnxDiffusion.Cli;
 /// <summary>Entry point of the <c>onnxdiffusion</c> executable.</summary>
 public static class Program
 {
-    /// <summary>Builds the command tree and runs it.</summary>
-    public static int Main(string[] args)
+    /// <summary>The command tree: every command and option the executable takes.</summary>
+    public static RootCommand CreateRoot()
     {
         var root = new RootCommand(
             "OnnxDiffusion — synthesize training datasets with ONNX diffusion models and measure what they are worth.");
@@ -17,6 +17,13 @@ public static class Program
         root.Subcommands.Add(ReconstructCommand.Create());
         root.Subcommands.Add(MergeCommand.Create());
         root.Subcommands.Add(MetricsCommand.Create());
+        return root;
+    }
+
+    /// <summary>Builds the command tree and runs it.</summary>
+    public static int Main(string[] args)
+    {
+        var root = CreateRoot();
         var result = root.Parse(args);
         // Parse errors keep the error contract too: one line, exit 2 (help, when asked for, still prints as usual).
         if (result.Errors.Count > 0 && result.Action is System.CommandLine.Invocation.ParseErrorAction)

@@ -8,7 +8,7 @@ namespace OnnxDiffusion.Cli.Tests.BadInput;
 /// </summary>
 internal static class BadInputCases
 {
-    private static string[] Cmd(string command, CaseFolder f, params (string Option, string? Value)[] overrides)
+    internal static string[] Cmd(string command, CaseFolder f, params (string Option, string? Value)[] overrides)
     {
         var options = new List<(string, string?)>();
         void Default(string o, string v) => options.Add((o, v));

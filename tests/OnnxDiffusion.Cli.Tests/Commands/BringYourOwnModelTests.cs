@@ -124,9 +124,24 @@ public class BringYourOwnModelTests
         string outDir = TestData.NewDir("byom-metrics");
         Ok("reconstruct", "--model", Byom(model), "--data", Byom(data), "--per-class", "8", "--steps", "3", "--strength", "0.4", "--out", outDir);
         var output = new StringWriter();
-        int code = Cli.Commands.MetricsCommand.Execute(Byom(data), "test", outDir, "", "auto", 3, json: true, output, draws: 2);
+        var notices = new StringWriter();
+        var stderr = Console.Error;
+        Console.SetError(notices);
+        int code;
+        try
+        {
+            code = Cli.Commands.MetricsCommand.Execute(Byom(data), "test", outDir, "", "auto", 3, json: true, output, draws: 2);
+        }
+        finally
+        {
+            Console.SetError(stderr);
+        }
         Assert.Equal(0, code);
+        // auto chose ResNet18 (the embedded 1×28×28 features cannot take RGB images) and said so; ResNet18 has no head
+        // trained on these classes, so there is no label fidelity (the embedded features would give one).
+        Assert.Contains("so the metrics use ResNet18 (ImageNet)", notices.ToString());
         var m = JsonNode.Parse(output.ToString())!;
+        Assert.Null(m["label_fidelity"]);
         Assert.True(m["fd"]!.GetValue<double>() >= 0);
         Assert.InRange(m["coverage"]!.GetValue<double>(), 0, 1);
     }
