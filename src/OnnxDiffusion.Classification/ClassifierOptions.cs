@@ -1,17 +1,7 @@
 using System.Text.Json.Serialization;
+using OnnxDiffusion.Imaging;
 
 namespace OnnxDiffusion.Classification;
-
-/// <summary>How 8-bit pixel values are mapped onto the classifier's features.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<PixelRange>))]
-public enum PixelRange
-{
-    /// <summary>p / 255.</summary>
-    [JsonStringEnumMemberName("zero_to_one")] ZeroToOne,
-
-    /// <summary>(p − 127.5) / 127.5, the diffusion models' range.</summary>
-    [JsonStringEnumMemberName("minus_one_to_one")] MinusOneToOne,
-}
 
 /// <summary>
 /// Everything that decides what a training run produces. The defaults train in seconds on a few thousand
@@ -25,8 +15,9 @@ public sealed record ClassifierOptions
     /// <summary>Seed of the ML.NET context (<c>new MLContext(seed)</c>) and of the trainers.</summary>
     [JsonPropertyName("seed")] public int Seed { get; init; }
 
-    /// <summary>Pixel scaling of the features.</summary>
-    [JsonPropertyName("pixel_range")] public PixelRange PixelRange { get; init; } = PixelRange.ZeroToOne;
+    /// <summary>The range 8-bit pixels are mapped onto for the features (byte 0 → low, 255 → high).</summary>
+    [JsonPropertyName("pixel_range"), JsonConverter(typeof(PixelRangeNameConverter))]
+    public PixelRange PixelRange { get; init; } = PixelRange.ZeroToOne;
 
     /// <summary>
     /// Trainer threads. Results are reproducible for a fixed count only (the gradient and histogram sums are split

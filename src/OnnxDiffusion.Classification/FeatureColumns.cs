@@ -1,4 +1,5 @@
 using Microsoft.ML.Data;
+using OnnxDiffusion.Imaging;
 
 namespace OnnxDiffusion.Classification;
 
@@ -37,12 +38,11 @@ internal sealed class FeatureRow
 /// <summary>The affine map from a byte to a feature, in the form ML.NET's ExtractPixels applies it.</summary>
 internal readonly record struct PixelScaling(float Offset, float Scale)
 {
-    public static PixelScaling For(PixelRange range) => range switch
-    {
-        PixelRange.ZeroToOne => new PixelScaling(0f, 1f / 255f),
-        PixelRange.MinusOneToOne => new PixelScaling(127.5f, 1f / 127.5f),
-        _ => throw new ClassificationException($"unknown pixel range '{range}' (valid: {string.Join(", ", Enum.GetNames<PixelRange>())})"),
-    };
+    // Worked out in float64 and rounded once: [0, 1] and [-1, 1] give exactly the (0, 1/255) and (127.5, 1/127.5) that
+    // earlier releases wrote as literals, so their features and trained classifiers stay bit for bit the same.
+    public static PixelScaling For(PixelRange range) => new(
+        (float)(-(double)range.Low * 255.0 / ((double)range.High - range.Low)),
+        (float)(((double)range.High - range.Low) / 255.0));
 
     /// <summary>Same arithmetic and order as ExtractPixels ((p − offset) · scale in float), so both paths agree bit for bit.</summary>
     public float Apply(byte p) => (p - Offset) * Scale;

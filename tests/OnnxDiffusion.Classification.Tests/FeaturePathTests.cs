@@ -1,5 +1,6 @@
 using Microsoft.ML;
 using OnnxDiffusion.Data;
+using OnnxDiffusion.Imaging;
 
 namespace OnnxDiffusion.Classification.Tests;
 
@@ -25,12 +26,14 @@ public class FeaturePathTests
         set.ReadFeatures(new MLContext(0), PixelScaling.For(PixelRange.ZeroToOne)).Select(r => r.Label).ToArray();
 
     [Theory]
-    [InlineData(1, PixelRange.ZeroToOne)]
-    [InlineData(1, PixelRange.MinusOneToOne)]
-    [InlineData(3, PixelRange.ZeroToOne)]
-    [InlineData(3, PixelRange.MinusOneToOne)]
-    public void FolderAndMemoryGiveIdenticalFeatures(int channels, PixelRange range)
+    [InlineData(1, 0.0, 1.0)]
+    [InlineData(1, -1.0, 1.0)]
+    [InlineData(3, 0.0, 1.0)]
+    [InlineData(3, -1.0, 1.0)]
+    [InlineData(1, 0.5, 2.0)]
+    public void FolderAndMemoryGiveIdenticalFeatures(int channels, double low, double high)
     {
+        var range = new PixelRange(low, high);
         var images = EveryByteValue(channels);
         var folder = ImageSet.FromFolder(SyntheticImages.WriteFolder(images), channels, images.ClassNames);
         var memory = ImageSet.FromMemory(images);
@@ -43,11 +46,10 @@ public class FeaturePathTests
         Assert.Equal(Keys(memory), Keys(folder));
         Assert.Equal(channels * 256, m[0].Length);
 
-        // [-1, 1] is the core library's model input, up to float rounding ((p − 127.5)·(1/127.5) vs p/127.5 − 1).
-        if (range == PixelRange.MinusOneToOne)
+        // The features are the core library's model input in the same range, up to float rounding ((p − offset)·scale vs p/scale' + low).
         {
             var x = new float[images.ImageSize];
-            images.CopyAsModelInput(1, x);
+            images.CopyAsModelInput(1, x, range);
             for (int k = 0; k < x.Length; k++)
                 Assert.True(Math.Abs(x[k] - m[1][k]) <= 1e-6f, $"value {k}: {x[k]} vs {m[1][k]}");
         }

@@ -24,6 +24,9 @@ public readonly struct PixelRange : IEquatable<PixelRange>
     /// <summary>[-1, 1], the range of diffusers' pixel models.</summary>
     public static PixelRange MinusOneToOne { get; } = new(-1, 1);
 
+    /// <summary>[0, 1], plain p / 255.</summary>
+    public static PixelRange ZeroToOne { get; } = new(0, 1);
+
     /// <summary>Model value of byte 0.</summary>
     public float Low { get; }
 
