@@ -29,7 +29,7 @@ public sealed class DiffusionLoop : IDisposable
     private readonly long[] _idsHost;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _x;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _out;
-    private readonly MemoryBuffer1D<float, Stride1D.Dense> _x0History;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense>? _x0History;
     private readonly MemoryBuffer1D<long, Stride1D.Dense> _ids;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _t;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _sqrtAbar;
@@ -57,7 +57,8 @@ public sealed class DiffusionLoop : IDisposable
         var acc = kernels.Device.Accelerator;
         _x = acc.Allocate1D<float>(n);
         _out = acc.Allocate1D<float>(n);
-        _x0History = acc.Allocate1D<float>(n);
+        // Only the state the sampler declares: a single-step sampler's kernel gets an empty view and reads nothing.
+        _x0History = sampler.State.HasFlag(SamplerState.PreviousX0) ? acc.Allocate1D<float>(n) : null;
         _xView = kernels.Device.HostView(_x);
         _outView = kernels.Device.HostView(_out);
         _xHost = _xView is null ? new float[n] : [];
@@ -96,7 +97,7 @@ public sealed class DiffusionLoop : IDisposable
         var ids = _ids.View.SubView(0, b);
         var x = _x.View.SubView(0, n);
         var output = _out.View.SubView(0, n);
-        var history = _x0History.View.SubView(0, n);
+        var history = _x0History?.View.SubView(0, n) ?? default;
         ids.CopyFromCPU(ref _idsHost[0], b);
 
         if (job.Start == StartFrom.Given)
@@ -143,8 +144,8 @@ public sealed class DiffusionLoop : IDisposable
             if (_outView is null)
                 output.CopyFromCPU(ref _outHost[0], n);
             var c = _sampler.Coefficients(_schedule, run, i, job.Eta);
-            if (i == 0 && c.PrevX0 != 0f)
-                throw new InvalidOperationException($"sampler {_sampler.Name}: the first step of a run has no previous x̂0 to weigh");
+            if ((i == 0 || _x0History is null) && c.PrevX0 != 0f)
+                throw new InvalidOperationException($"sampler {_sampler.Name}: step {i} weighs a previous x̂0 it has none of (first step, or not declared in its state)");
             _kernels.Step(x, output, history, ids, _sampleSize, c, new NoiseKey(job.Seed, (uint)ti));
             progress?.Report(new DiffusionProgress(i + 1, steps.Length));
         }
@@ -178,7 +179,7 @@ public sealed class DiffusionLoop : IDisposable
     {
         _x.Dispose();
         _out.Dispose();
-        _x0History.Dispose();
+        _x0History?.Dispose();
         _ids.Dispose();
         _t.Dispose();
         _sqrtAbar.Dispose();

@@ -35,6 +35,9 @@ public sealed class DpmSolverMultistepSampler : ISampler
     public string Name => "dpm++2m";
 
     /// <inheritdoc />
+    public SamplerState State => SamplerState.PreviousX0;
+
+    /// <inheritdoc />
     public SamplingSchedule Timesteps(NoiseSchedule schedule, int steps) => DpmSolverSchedule.For(schedule, Options, steps);
 
     /// <summary>

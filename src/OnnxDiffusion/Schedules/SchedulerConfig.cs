@@ -126,7 +126,8 @@ public sealed record SchedulerConfig
     /// schedule does not use: the class's own (PNDMScheduler's <c>skip_prk_steps</c>, DPM-Solver's <c>solver_order</c>)
     /// and keys of another known class, which converted configs carry (SDXL's EulerDiscreteScheduler config holds
     /// PNDM's <c>skip_prk_steps</c>). Not warnings; for reports ("PNDMScheduler's skip_prk_steps not used by ddim").
-    /// A sampler with keys of its own (dpm++2m) may still read some of them through <see cref="Keys"/>.
+    /// A sampler with keys of its own (dpm++2m) may still read some of them through <see cref="Keys"/>: what it reads is
+    /// part of its registration (<c>SamplerRegistration.UnreadKeys</c> subtracts it).
     /// </summary>
     public IReadOnlyList<string> IgnoredScheduleKeys { get; init; } = Array.Empty<string>();
 
