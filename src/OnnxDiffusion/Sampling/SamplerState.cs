@@ -12,4 +12,10 @@ public enum SamplerState
 
     /// <summary>The previous step's x̂0 (second-order multistep solvers).</summary>
     PreviousX0 = 1,
+
+    /// <summary>The x̂0 of two steps back (kept beside <see cref="PreviousX0"/>, which it is shifted from).</summary>
+    OlderX0 = 2,
+
+    /// <summary>The previous step's x after its correction (predictor–corrector solvers: UniPC's <c>last_sample</c>).</summary>
+    LastSample = 4,
 }

@@ -38,6 +38,19 @@ public static class Samplers
         _ => throw new ConfigException($"prediction_type {type} is not implemented"),
     };
 
+    /// <summary>x̂0 = a·x + b·out at noise level σ (α = 1/√(σ²+1), s = σα), for the samplers that work in σ.</summary>
+    internal static (double A, double B) PredictOriginalAtSigma(PredictionType type, double sigma)
+    {
+        double alpha = 1 / Math.Sqrt(sigma * sigma + 1);
+        return type switch
+        {
+            PredictionType.Epsilon => (1 / alpha, -sigma),
+            PredictionType.VPrediction => (alpha, -sigma * alpha),
+            PredictionType.Sample => (0.0, 1.0),
+            _ => throw new ConfigException($"prediction_type {type} is not implemented"),
+        };
+    }
+
     internal static float Clip(SchedulerConfig c) => c.ClipSample ? (float)c.ClipSampleRange : 0f;
 
     /// <summary>The DDPM/DDIM schedule: diffusers' set_timesteps for the config's spacing, no σ.</summary>

@@ -66,14 +66,17 @@ public class SamplerRegistryTests
     [Fact]
     public void DeclaredStateMatchesWhatTheStepsWeigh()
     {
-        // A sampler that declares no history must never weigh one (the loop gives it none).
+        // A sampler must declare every buffer its steps weigh (the loop gives it no other) and no buffer they never weigh.
         var schedule = new NoiseSchedule(new SchedulerConfig());
         foreach (var r in Samplers.Registered)
         {
             var sampler = r.Create(new SchedulerConfig());
             var run = sampler.Timesteps(schedule, 10);
-            bool weighs = Enumerable.Range(0, run.Count).Any(i => sampler.Coefficients(schedule, run, i, 0).PrevX0 != 0f);
-            Assert.Equal(weighs, sampler.State.HasFlag(SamplerState.PreviousX0));
+            var steps = Enumerable.Range(0, run.Count).Select(i => sampler.Coefficients(schedule, run, i, 0)).ToArray();
+            var weighed = (steps.Any(c => c.ReadsPrevX0) ? SamplerState.PreviousX0 : 0)
+                          | (steps.Any(c => c.ReadsOlderX0) ? SamplerState.OlderX0 : 0)
+                          | (steps.Any(c => c.ReadsLast) ? SamplerState.LastSample : 0);
+            Assert.Equal(sampler.State, weighed);
         }
     }
 }
