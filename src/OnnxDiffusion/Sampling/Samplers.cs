@@ -11,6 +11,7 @@ public static class Samplers
         new("ddim", _ => new DdimSampler()),
         new("ddpm", _ => new DdpmSampler()),
         new("dpm++2m", DpmSolverOptions.KeysRead, c => new DpmSolverMultistepSampler(c)),
+        new("unipc", UniPcOptions.KeysRead, c => new UniPcSampler(c)),
     ];
 
     /// <summary>Names accepted by <see cref="Create"/>.</summary>
