@@ -14,7 +14,9 @@ namespace OnnxDiffusion.Sampling;
 /// so it is the fused kernel's corrector and predictor coefficients; e^{−h} is taken as σ'/σ, so a final σ of 0 gives
 /// x̂0 exactly. The order at step j is min(solver_order, j + 1, and with lower_order_final the steps left in the list);
 /// the corrector at step j uses step j − 1's order and is skipped on a run's first step and after the steps
-/// disable_corrector lists. No clip_sample, no noise (η is ignored), as in diffusers.
+/// disable_corrector lists. No clip_sample, no noise (η is ignored), as in diffusers. One deliberate difference: with
+/// bh1 a first-order step onto a final σ of 0 is NaN in diffusers (its B(h) = −h is −∞ and multiplies a correction that
+/// is 0 at first order); here that step has no B(h) term and returns x̂0, as bh2 does.
 /// </summary>
 public sealed class UniPcSampler : ISampler
 {
