@@ -32,7 +32,8 @@ public static class SamplerDumpMode
         var schedule = new NoiseSchedule(cfg);
         var chosen = Samplers.Create(sampler, cfg);
         var run = chosen.Timesteps(schedule, steps);
-        var kernels = new DiffusionKernels(KernelAccelerator.Create(DeviceKind.Cpu));
+        using var device = KernelAccelerator.Create(DeviceKind.Cpu);
+        var kernels = new DiffusionKernels(device);
         using var denoiser = new OnnxDenoiser(modelDir, new DenoiserOptions { Device = DeviceKind.Cpu, GuidanceScale = 1.0 }, kernels);
         int size = denoiser.SampleSize;
         var x = StandardNormal(images * size, seed);
