@@ -5,7 +5,7 @@
 //   BenchCompare       OnnxDiffusion vs PyTorch eager on the same weights and DDIM loop, alternating rounds
 //                      (--compare-rounds=5 --compare-batch=64 --compare-threads=2 --compare-images=64); installs
 //                      Debian's python3-torch first when /usr/bin/python3 cannot import torch
-//   BenchQuality       quality at speed: DDIM vs DPM-Solver++(2M) at N = 5 … 50, FD and label fidelity against the real
+//   BenchQuality       quality at speed: DDIM vs DPM-Solver++(2M) vs UniPC at N = 5 … 50, FD and label fidelity against the real
 //                      test set, images/s, a table and an FD-vs-NFE plot in runs/quality (--quality-images=1000
 //                      --quality-steps=5,8,10,15,20,25,50 --quality-threads=2); tens of minutes on 2 cores
 //   BenchFeaturize     ResNet18 featurization images/s, one lane vs one lane per core, side by side (--featurize-images=200)

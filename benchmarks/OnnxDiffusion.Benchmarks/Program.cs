@@ -3,8 +3,8 @@ using BenchmarkDotNet.Running;
 namespace OnnxDiffusion.Benchmarks;
 
 /// <summary>
-/// Entry point. <c>allocs</c>, <c>cnn</c>, <c>compare</c>, <c>dump</c>, <c>featurize</c>, <c>latent</c>, <c>profile</c>, <c>quality</c> and <c>tune</c> are console modes (see
-/// <see cref="AllocationMode"/>, <see cref="CnnMode"/>, <see cref="CompareMode"/>, <see cref="FeaturizeMode"/>, <see cref="LatentMode"/>, <see cref="ProfileMode"/>, <see cref="QualityMode"/>, <see cref="TuneMode"/>); anything else goes to
+/// Entry point. <c>allocs</c>, <c>cnn</c>, <c>compare</c>, <c>dump</c>, <c>featurize</c>, <c>latent</c>, <c>profile</c>, <c>quality</c>, <c>sampler-dump</c> and <c>tune</c> are console modes (see
+/// <see cref="AllocationMode"/>, <see cref="CnnMode"/>, <see cref="CompareMode"/>, <see cref="FeaturizeMode"/>, <see cref="LatentMode"/>, <see cref="ProfileMode"/>, <see cref="QualityMode"/>, <see cref="SamplerDumpMode"/>, <see cref="TuneMode"/>); anything else goes to
 /// BenchmarkDotNet's switcher (--filter, --job …).
 /// </summary>
 public static class Program
@@ -12,7 +12,7 @@ public static class Program
     /// <summary>Entry point.</summary>
     public static int Main(string[] args)
     {
-        if (args.Length > 0 && args[0] is "allocs" or "cnn" or "compare" or "dump" or "featurize" or "latent" or "profile" or "quality" or "tune")
+        if (args.Length > 0 && args[0] is "allocs" or "cnn" or "compare" or "dump" or "featurize" or "latent" or "profile" or "quality" or "sampler-dump" or "tune")
         {
             try
             {
@@ -27,6 +27,7 @@ public static class Program
                     "quality" => QualityMode.Run(options),
                     "featurize" => FeaturizeMode.Run(options),
                     "latent" => LatentMode.Run(options),
+                    "sampler-dump" => SamplerDumpMode.Run(options),
                     _ => TuneMode.Run(options),
                 };
             }

@@ -27,7 +27,7 @@ public static class QualityMode
     {
         int images = args.Int("images", 1000);
         var stepCounts = IntList(args.String("steps") ?? "5,8,10,15,20,25,50", "steps");
-        var samplers = (args.String("samplers") ?? "ddim,dpm++2m").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var samplers = (args.String("samplers") ?? "ddim,dpm++2m,unipc").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         int threads = args.Int("threads", 2);
         int batch = args.Int("batch", 64);
         int seed = args.Int("seed", 1);

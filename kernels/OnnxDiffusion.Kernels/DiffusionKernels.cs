@@ -11,7 +11,7 @@ namespace OnnxDiffusion.Kernels;
 public sealed class DiffusionKernels
 {
     private readonly KernelAccelerator _device;
-    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<long>, StepCoefficients, NoiseKey, ChunkPlan> _step;
+    private readonly Action<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<long>, StepCoefficients, NoiseKey, ChunkPlan> _step;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<long>, NoiseKey, ChunkPlan> _addNoise;
     private readonly Action<Index1D, ArrayView<float>, ArrayView<long>, NoiseKey, ChunkPlan> _normal;
     private readonly Action<Index1D, ArrayView<float>, float, ChunkPlan> _guidance;
@@ -33,7 +33,7 @@ public sealed class DiffusionKernels
     {
         _device = device;
         var acc = device.Accelerator;
-        _step = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<long>, StepCoefficients, NoiseKey, ChunkPlan>(StepKernel.Run);
+        _step = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<float>, ArrayView<long>, StepCoefficients, NoiseKey, ChunkPlan>(StepKernel.Run);
         _addNoise = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<int>, ArrayView<float>, ArrayView<float>, ArrayView<long>, NoiseKey, ChunkPlan>(AddNoiseKernel.Run);
         _normal = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, ArrayView<long>, NoiseKey, ChunkPlan>(NormalNoiseKernel.Run);
         _guidance = acc.LoadAutoGroupedStreamKernel<Index1D, ArrayView<float>, float, ChunkPlan>(GuidanceKernel.Run);
@@ -53,13 +53,35 @@ public sealed class DiffusionKernels
     /// <see cref="StepCoefficients.PrevX0"/>, and this step's x̂0 is written back.
     /// </summary>
     public void Step(ArrayView<float> x, ArrayView<float> modelOut, ArrayView<float> x0History, ArrayView<long> sampleIds, int sampleSize,
-        in StepCoefficients coefficients, NoiseKey key)
+        in StepCoefficients coefficients, NoiseKey key) =>
+        Step(x, modelOut, x0History, default, default, sampleIds, sampleSize, coefficients, key);
+
+    /// <summary>
+    /// The step with every state buffer (each of x's length, or an empty view for none): the previous x̂0
+    /// <paramref name="prevX0"/>, the one before it <paramref name="olderX0"/> (kept only beside a previous x̂0, which
+    /// it is shifted from) and the previous step's corrected x <paramref name="lastX"/>. The step reads them with the
+    /// coefficients' weights and leaves its own x̂0, the shifted x̂0 and its corrected x behind.
+    /// </summary>
+    /// <exception cref="ArgumentException">A buffer of another length, or a non-zero weight on a buffer not given.</exception>
+    public void Step(ArrayView<float> x, ArrayView<float> modelOut, ArrayView<float> prevX0, ArrayView<float> olderX0, ArrayView<float> lastX,
+        ArrayView<long> sampleIds, int sampleSize, in StepCoefficients coefficients, NoiseKey key)
     {
-        if (x0History.Length != 0 && x0History.Length != x.Length)
-            throw new ArgumentException($"x̂0 history holds {x0History.Length} values: expected {x.Length} or none", nameof(x0History));
+        CheckState(prevX0, x.Length, coefficients.ReadsPrevX0, "previous x̂0", nameof(prevX0));
+        CheckState(olderX0, x.Length, coefficients.ReadsOlderX0, "older x̂0", nameof(olderX0));
+        CheckState(lastX, x.Length, coefficients.ReadsLast, "last sample", nameof(lastX));
+        if (olderX0.Length != 0 && prevX0.Length == 0)
+            throw new ArgumentException("an older x̂0 buffer without a previous x̂0 buffer to shift it from", nameof(olderX0));
         var plan = _device.Plan(x.Length, sampleSize);
         if (plan.Threads > 0)
-            _step(plan.Threads, x, modelOut, x0History, sampleIds, coefficients, key, plan);
+            _step(plan.Threads, x, modelOut, prevX0, olderX0, lastX, sampleIds, coefficients, key, plan);
+    }
+
+    private static void CheckState(ArrayView<float> buffer, long length, bool read, string what, string name)
+    {
+        if (buffer.Length != 0 && buffer.Length != length)
+            throw new ArgumentException($"{what} buffer holds {buffer.Length} values: expected {length} or none", name);
+        if (read && buffer.Length == 0)
+            throw new ArgumentException($"the step weighs the {what} but no buffer holds it", name);
     }
 
     /// <summary>x ← √ᾱ_t x + √(1−ᾱ_t) z with t per sample, looked up in the two tables.</summary>

@@ -58,6 +58,29 @@ public class GpuShapedTests
 
     [Theory]
     [MemberData(nameof(Sizes))]
+    public void StepWithCorrectorAndAllStateIsBitEqual(int n, int sampleSize)
+    {
+        float[] Run(DiffusionKernels k)
+        {
+            using var x = Upload(k, RandomFloats(n, 1, 3f));
+            using var o = Upload(k, RandomFloats(n, 2));
+            using var h1 = Upload(k, RandomFloats(n, 3));
+            using var h2 = Upload(k, RandomFloats(n, 4));
+            using var last = Upload(k, RandomFloats(n, 5));
+            using var ids = Upload(k, Ids(n, sampleSize));
+            var c = new StepCoefficients
+            {
+                PredX = 1.1f, PredOut = -0.4f, X0 = 0.7f, X = 0.3f, PrevX0 = -0.2f, Sigma = 0.13f,
+                Corrector = 1, CorrectorLast = 0.9f, CorrectorX0 = 0.2f, CorrectorPrevX0 = -0.1f, CorrectorOlderX0 = 0.05f,
+            };
+            k.Step(x.View, o.View, h1.View, h2.View, last.View, ids.View, sampleSize, c, new NoiseKey(5, 9));
+            return [.. Download(k, x), .. Download(k, h1), .. Download(k, h2), .. Download(k, last)];
+        }
+        BitEqual(Run(Cpu), Run(Shaped), $"corrected step n={n}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
     public void AddNoiseIsBitEqual(int n, int sampleSize)
     {
         float[] Run(DiffusionKernels k)

@@ -34,7 +34,7 @@ public sealed record ExperimentPlan
     /// </remarks>
     [JsonPropertyName("steps")] public int Steps { get; init; } = 10;
 
-    /// <summary>Sampler name, one of <see cref="OnnxDiffusion.Sampling.Samplers.Names"/> (ddim, ddpm, dpm++2m).</summary>
+    /// <summary>Sampler name, one of <see cref="OnnxDiffusion.Sampling.Samplers.Names"/> (ddim, ddpm, dpm++2m, unipc).</summary>
     [JsonPropertyName("sampler")] public string Sampler { get; init; } = "dpm++2m";
 
     /// <summary>DDIM η.</summary>

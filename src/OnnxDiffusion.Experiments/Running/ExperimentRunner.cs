@@ -6,6 +6,7 @@ using OnnxDiffusion.Kernels;
 using OnnxDiffusion.Metrics;
 using OnnxDiffusion.Models;
 using OnnxDiffusion.Pipelines;
+using OnnxDiffusion.Sampling;
 using OnnxDiffusion.Synthesis;
 
 namespace OnnxDiffusion.Experiments.Running;
@@ -70,7 +71,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, RunnerSettings setting
         using var _ = pipeline;
         var m = pipeline.Manifest;
         var notes = new List<string>(pipeline.Model.Scheduler.Warnings);
-        if (pipeline.Model.Scheduler.IgnoredScheduleKeys is { Count: > 0 } unused)
+        if (Samplers.Get(pipeline.Sampler.Name).UnreadKeys(pipeline.Model.Scheduler) is { Count: > 0 } unused)
             notes.Add($"{pipeline.Model.Scheduler.ClassName} keys the {pipeline.Sampler.Name} sampler does not use: {string.Join(", ", unused)}");
         if (real.Train.Resized is { } resized)
             notes.Add($"real images {resized}");

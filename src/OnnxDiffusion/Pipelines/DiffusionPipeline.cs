@@ -17,7 +17,7 @@ public sealed record PipelineSettings
     /// <summary>Device for ONNX Runtime and the kernels.</summary>
     public DeviceKind Device { get; init; } = DeviceKind.Auto;
 
-    /// <summary>Sampler name, one of <see cref="Samplers.Names"/> (ddim, ddpm, dpm++2m).</summary>
+    /// <summary>Sampler name, one of <see cref="Samplers.Names"/> (ddim, ddpm, dpm++2m, unipc).</summary>
     public string Sampler { get; init; } = "ddim";
 
     /// <summary>Inference steps; null = the model card's default.</summary>

@@ -13,6 +13,9 @@ public sealed class DdimSampler : ISampler
     /// <inheritdoc />
     public string Name => "ddim";
 
+    /// <inheritdoc />
+    public SamplerState State => SamplerState.None;
+
     /// <summary>The DDIM variance (1−ᾱ')/(1−ᾱ_t) · (1 − ᾱ_t/ᾱ').</summary>
     public static double Variance(NoiseSchedule s, int t, int tPrev)
     {

@@ -14,6 +14,9 @@ public sealed class DdpmSampler : ISampler
     /// <inheritdoc />
     public string Name => "ddpm";
 
+    /// <inheritdoc />
+    public SamplerState State => SamplerState.None;
+
     /// <summary>The posterior variance for the step t → t'.</summary>
     public static double Variance(NoiseSchedule s, int t, int tPrev)
     {

@@ -7,7 +7,8 @@ namespace OnnxDiffusion.Sampling;
 
 /// <summary>
 /// Runs reverse diffusion for one batch at a time: optional start noise → for each timestep, the model call and the
-/// sampler's fused kernel, which also keeps the one x̂0 history buffer (on the device) that multistep samplers read.
+/// sampler's fused kernel, which also keeps the state buffers (on the device) the sampler declares: earlier x̂0s and the
+/// last corrected x that multistep samplers read.
 /// Owns every buffer (sized once for <c>capacity</c> samples) so steps do not allocate. A reconstruction starts at the first step's noise level: ᾱ at its timestep, or the schedule's own σ
 /// (α = 1/√(σ²+1), s = σα) when the schedule carries σ. Knows nothing of files or ONNX: the model is an <see cref="IDenoiser"/>.
 /// Noise for step t of sample id i is keyed by (seed, i, stream = t), so a sample's result does not depend
@@ -29,7 +30,9 @@ public sealed class DiffusionLoop : IDisposable
     private readonly long[] _idsHost;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _x;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _out;
-    private readonly MemoryBuffer1D<float, Stride1D.Dense> _x0History;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense>? _prevX0;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense>? _olderX0;
+    private readonly MemoryBuffer1D<float, Stride1D.Dense>? _lastX;
     private readonly MemoryBuffer1D<long, Stride1D.Dense> _ids;
     private readonly MemoryBuffer1D<int, Stride1D.Dense> _t;
     private readonly MemoryBuffer1D<float, Stride1D.Dense> _sqrtAbar;
@@ -57,7 +60,13 @@ public sealed class DiffusionLoop : IDisposable
         var acc = kernels.Device.Accelerator;
         _x = acc.Allocate1D<float>(n);
         _out = acc.Allocate1D<float>(n);
-        _x0History = acc.Allocate1D<float>(n);
+        // Only the state the sampler declares: a single-step sampler's kernel gets an empty view and reads nothing.
+        var state = sampler.State;
+        if (state.HasFlag(SamplerState.OlderX0) && !state.HasFlag(SamplerState.PreviousX0))
+            throw new ArgumentException($"sampler {sampler.Name}: an older x̂0 is shifted from the previous one, which it does not declare", nameof(sampler));
+        _prevX0 = state.HasFlag(SamplerState.PreviousX0) ? acc.Allocate1D<float>(n) : null;
+        _olderX0 = state.HasFlag(SamplerState.OlderX0) ? acc.Allocate1D<float>(n) : null;
+        _lastX = state.HasFlag(SamplerState.LastSample) ? acc.Allocate1D<float>(n) : null;
         _xView = kernels.Device.HostView(_x);
         _outView = kernels.Device.HostView(_out);
         _xHost = _xView is null ? new float[n] : [];
@@ -96,7 +105,9 @@ public sealed class DiffusionLoop : IDisposable
         var ids = _ids.View.SubView(0, b);
         var x = _x.View.SubView(0, n);
         var output = _out.View.SubView(0, n);
-        var history = _x0History.View.SubView(0, n);
+        var prevX0 = _prevX0?.View.SubView(0, n) ?? default;
+        var olderX0 = _olderX0?.View.SubView(0, n) ?? default;
+        var lastX = _lastX?.View.SubView(0, n) ?? default;
         ids.CopyFromCPU(ref _idsHost[0], b);
 
         if (job.Start == StartFrom.Given)
@@ -143,9 +154,10 @@ public sealed class DiffusionLoop : IDisposable
             if (_outView is null)
                 output.CopyFromCPU(ref _outHost[0], n);
             var c = _sampler.Coefficients(_schedule, run, i, job.Eta);
-            if (i == 0 && c.PrevX0 != 0f)
-                throw new InvalidOperationException($"sampler {_sampler.Name}: the first step of a run has no previous x̂0 to weigh");
-            _kernels.Step(x, output, history, ids, _sampleSize, c, new NoiseKey(job.Seed, (uint)ti));
+            // A buffer holds something of this run only once an earlier step wrote it.
+            if ((c.ReadsPrevX0 && i < 1) || (c.ReadsOlderX0 && i < 2) || (c.ReadsLast && i < 1))
+                throw new InvalidOperationException($"sampler {_sampler.Name}: step {i} of a run weighs state no earlier step of the run left");
+            _kernels.Step(x, output, prevX0, olderX0, lastX, ids, _sampleSize, c, new NoiseKey(job.Seed, (uint)ti));
             progress?.Report(new DiffusionProgress(i + 1, steps.Length));
         }
         _kernels.Synchronize();
@@ -178,7 +190,9 @@ public sealed class DiffusionLoop : IDisposable
     {
         _x.Dispose();
         _out.Dispose();
-        _x0History.Dispose();
+        _prevX0?.Dispose();
+        _olderX0?.Dispose();
+        _lastX?.Dispose();
         _ids.Dispose();
         _t.Dispose();
         _sqrtAbar.Dispose();

@@ -35,6 +35,9 @@ public sealed class DpmSolverMultistepSampler : ISampler
     public string Name => "dpm++2m";
 
     /// <inheritdoc />
+    public SamplerState State => SamplerState.PreviousX0;
+
+    /// <inheritdoc />
     public SamplingSchedule Timesteps(NoiseSchedule schedule, int steps) => DpmSolverSchedule.For(schedule, Options, steps);
 
     /// <summary>
@@ -58,7 +61,7 @@ public sealed class DpmSolverMultistepSampler : ISampler
         var sigmas = run.Sigmas ?? DpmSolverSchedule.SigmasAt(schedule, Options, run.Timesteps);
         double sigma = sigmas[index], next = sigmas[index + 1];
         double alpha = 1 / Math.Sqrt(sigma * sigma + 1), alphaNext = 1 / Math.Sqrt(next * next + 1);
-        var (predX, predOut) = Prediction(schedule.Config.PredictionType, sigma);
+        var (predX, predOut) = Samplers.PredictOriginalAtSigma(schedule.Config.PredictionType, sigma);
         // e^{−h} = σ'/σ because λ = −ln σ; a zero σ' then gives weight 0 on x and 1 on x̂0 without forming λ' = +∞.
         double ratio = next / sigma;
         double firstOrder = alphaNext * (1 - ratio);
@@ -84,19 +87,6 @@ public sealed class DpmSolverMultistepSampler : ISampler
             Out = 0f,
             PrevX0 = (float)prev,
             Sigma = 0f,
-        };
-    }
-
-    /// <summary>x̂0 = a·x + b·out at noise level σ (α = 1/√(σ²+1), s = σα).</summary>
-    private static (double A, double B) Prediction(PredictionType type, double sigma)
-    {
-        double alpha = 1 / Math.Sqrt(sigma * sigma + 1);
-        return type switch
-        {
-            PredictionType.Epsilon => (1 / alpha, -sigma),
-            PredictionType.VPrediction => (alpha, -sigma * alpha),
-            PredictionType.Sample => (0.0, 1.0),
-            _ => throw new ConfigException($"prediction_type {type} is not implemented"),
         };
     }
 }

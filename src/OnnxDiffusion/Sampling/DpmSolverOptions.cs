@@ -128,6 +128,17 @@ public sealed record DpmSolverOptions
 
     private static readonly string[] SolverKeys = ["algorithm_type", "solver_order", "solver_type", "lower_order_final", "euler_at_final", "final_sigmas_type"];
 
+    // Read from any config; the σ spacings and the λ clip are read to be refused when set.
+    private static readonly string[] ScheduleKeys =
+    [
+        "use_karras_sigmas", "use_lu_lambdas", "use_exponential_sigmas", "use_beta_sigmas", "use_flow_sigmas",
+        "lambda_min_clipped", "rescale_betas_zero_snr", "timestep_spacing",
+    ];
+
+    /// <summary>The keys <see cref="From"/> reads from a config of class <paramref name="className"/>.</summary>
+    public static IReadOnlyCollection<string> KeysRead(string className) =>
+        OtherSolvers.Contains(className) ? ScheduleKeys : [.. SolverKeys, .. ScheduleKeys];
+
     private static System.Text.Json.Nodes.JsonObject WithoutSolverKeys(string json)
     {
         var obj = (System.Text.Json.Nodes.JsonNode.Parse(json) as System.Text.Json.Nodes.JsonObject) ?? new System.Text.Json.Nodes.JsonObject();

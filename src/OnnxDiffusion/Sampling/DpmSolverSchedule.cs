@@ -3,7 +3,7 @@ using OnnxDiffusion.Schedules;
 namespace OnnxDiffusion.Sampling;
 
 /// <summary>
-/// DPM-Solver's inference schedule (diffusers' DPMSolverMultistepScheduler.set_timesteps): integer timesteps spaced
+/// DPM-Solver's inference schedule (diffusers' DPMSolverMultistepScheduler.set_timesteps, which UniPC's repeats): integer timesteps spaced
 /// with DPM's own rules, which drop the t = 0 end rather than the t = T end, and the σ of each step, either σ(t) at
 /// those timesteps or a Karras / Lu σ sequence whose timesteps are read back off the log-σ table. One final σ
 /// (0 or σ(0)) closes the list.
@@ -41,7 +41,7 @@ public static class DpmSolverSchedule
         for (int i = 1; i < sigmas.Length; i++)
             if (!(sigmas[i] < sigmas[i - 1]))
                 throw new ConfigException(
-                    $"steps = {steps}: the dpm++2m schedule repeats a noise level (timesteps {timesteps[i - 1]} and {timesteps[i]}); expected fewer steps");
+                    $"steps = {steps}: the σ schedule repeats a noise level (timesteps {timesteps[i - 1]} and {timesteps[i]}); expected fewer steps");
         double final = options.FinalSigma == DpmFinalSigma.Zero ? 0.0 : sigmaOfT[0];
         return new SamplingSchedule(timesteps, [.. sigmas, final], steps);
     }

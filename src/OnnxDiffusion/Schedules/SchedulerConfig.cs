@@ -126,7 +126,8 @@ public sealed record SchedulerConfig
     /// schedule does not use: the class's own (PNDMScheduler's <c>skip_prk_steps</c>, DPM-Solver's <c>solver_order</c>)
     /// and keys of another known class, which converted configs carry (SDXL's EulerDiscreteScheduler config holds
     /// PNDM's <c>skip_prk_steps</c>). Not warnings; for reports ("PNDMScheduler's skip_prk_steps not used by ddim").
-    /// A sampler with keys of its own (dpm++2m) may still read some of them through <see cref="Keys"/>.
+    /// A sampler with keys of its own (dpm++2m, unipc) may still read some of them through <see cref="Keys"/>: what it reads is
+    /// part of its registration (<c>SamplerRegistration.UnreadKeys</c> subtracts it).
     /// </summary>
     public IReadOnlyList<string> IgnoredScheduleKeys { get; init; } = Array.Empty<string>();
 
@@ -134,7 +135,7 @@ public sealed record SchedulerConfig
     /// One line describing the schedule that was read, e.g. <c>PNDMScheduler config (schedule keys: scaled_linear betas
     /// 0.00085…0.012, T=1000, leading spacing (default), steps_offset 1, epsilon (default), no clipping)</c>. For a config
     /// read from a file, "(default)" marks a value whose key the file does not hold: the DDPM/DDIM default shown is what
-    /// ddim and ddpm use (dpm++2m spaces timesteps linspace when <c>timestep_spacing</c> is absent).
+    /// ddim and ddpm use (dpm++2m and unipc space timesteps linspace when <c>timestep_spacing</c> is absent).
     /// </summary>
     public string Describe()
     {

@@ -39,6 +39,7 @@ public class GpuShapedPipelineTests
     [Theory]
     [InlineData("ddpm")]
     [InlineData("dpm++2m")]
+    [InlineData("unipc")]
     [InlineData("ddim")]
     public void GenerateIsByteIdentical(string sampler)
     {

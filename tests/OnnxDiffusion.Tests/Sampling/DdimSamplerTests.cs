@@ -21,7 +21,7 @@ public class DdimSamplerTests : SamplerContractTests<DdimSampler>
     protected override IEnumerable<double> Etas => [0.0, 0.5, 1.0];
 
     protected override StepReference Reference(SchedulerConfig config, NoiseSchedule schedule, SamplingSchedule run, int index, double eta,
-        double x, double output, double previousX0, double z)
+        double x, double output, StepHistory history, double z)
     {
         double a = schedule.AlphasCumprod[run.Timesteps[index]];
         double ap = index + 1 < run.Count ? schedule.AlphasCumprod[run.Timesteps[index + 1]] : (config.SetAlphaToOne ? 1.0 : schedule.AlphasCumprod[0]);

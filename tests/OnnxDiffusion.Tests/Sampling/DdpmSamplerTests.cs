@@ -19,7 +19,7 @@ public class DdpmSamplerTests : SamplerContractTests<DdpmSampler>
     protected override string FinalStepConfig => "{}";
 
     protected override StepReference Reference(SchedulerConfig config, NoiseSchedule schedule, SamplingSchedule run, int index, double eta,
-        double x, double output, double previousX0, double z)
+        double x, double output, StepHistory history, double z)
     {
         int t = run.Timesteps[index];
         double a = schedule.AlphasCumprod[t];

@@ -1,3 +1,4 @@
+using OnnxDiffusion.Kernels;
 using OnnxDiffusion.Sampling;
 using OnnxDiffusion.Schedules;
 
@@ -80,5 +81,58 @@ public class DiffusionLoopTests
     private sealed class SyncProgress(Action<DiffusionProgress> report) : IProgress<DiffusionProgress>
     {
         public void Report(DiffusionProgress value) => report(value);
+    }
+
+    /// <summary>DDIM's steps with the state weights a broken sampler might set, declaring <paramref name="state"/>.</summary>
+    private sealed class Weighing(SamplerState state, int atStep, Func<StepCoefficients, StepCoefficients> change) : ISampler
+    {
+        private readonly DdimSampler _ddim = new();
+
+        public string Name => "weighing";
+
+        public SamplerState State => state;
+
+        public SamplingSchedule Timesteps(NoiseSchedule schedule, int steps) => _ddim.Timesteps(schedule, steps);
+
+        public StepCoefficients Coefficients(NoiseSchedule schedule, SamplingSchedule run, int index, double eta)
+        {
+            var c = _ddim.Coefficients(schedule, run, index, eta);
+            return index == atStep ? change(c) : c;
+        }
+    }
+
+    private static void RunWith(ISampler sampler)
+    {
+        using var loop = new DiffusionLoop(CpuKernels.Get(), new ScaleByTimestepDenoiser(Size), new NoiseSchedule(Cfg), sampler, 4);
+        var x = new float[2 * Size];
+        loop.Run(new DiffusionJob(Timesteps.For(Cfg, 4), new long[] { 0, 1 }, Conditioning.None, 1, 0.0, StartFrom.Given), x);
+    }
+
+    private const SamplerState All = SamplerState.PreviousX0 | SamplerState.OlderX0 | SamplerState.LastSample;
+
+    [Theory]
+    [InlineData(0, "prev")]
+    [InlineData(0, "last")]
+    [InlineData(1, "older")]
+    public void AStepWeighingStateNoEarlierStepLeftIsRefused(int step, string what)
+    {
+        Func<StepCoefficients, StepCoefficients> change = what switch
+        {
+            "prev" => c => c with { PrevX0 = 0.1f },
+            "last" => c => c with { Corrector = 1, CorrectorLast = 0.5f },
+            _ => c => c with { Corrector = 1, CorrectorOlderX0 = 0.5f },
+        };
+        var ex = Assert.Throws<InvalidOperationException>(() => RunWith(new Weighing(All, step, change)));
+        Assert.Contains($"step {step}", ex.Message);
+        RunWith(new Weighing(All, 2, change)); // by step 2 every buffer has been written
+    }
+
+    [Fact]
+    public void AStepWeighingUndeclaredStateIsRefused()
+    {
+        Assert.Throws<ArgumentException>(() => RunWith(new Weighing(SamplerState.None, 2, c => c with { PrevX0 = 0.1f })));
+        Assert.Throws<ArgumentException>(() => RunWith(new Weighing(SamplerState.PreviousX0, 2, c => c with { Corrector = 1, CorrectorLast = 0.5f })));
+        Assert.Throws<ArgumentException>(() => new DiffusionLoop(CpuKernels.Get(), new ScaleByTimestepDenoiser(Size), new NoiseSchedule(Cfg),
+            new Weighing(SamplerState.OlderX0, 0, c => c), 4));
     }
 }

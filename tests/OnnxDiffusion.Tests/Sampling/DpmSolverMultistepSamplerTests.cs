@@ -33,7 +33,7 @@ public class DpmSolverMultistepSamplerTests(ITestOutputHelper output) : SamplerC
     protected override string FinalStepConfig => "{}";
 
     protected override StepReference Reference(SchedulerConfig config, NoiseSchedule schedule, SamplingSchedule run, int index, double eta,
-        double x, double output, double previousX0, double z)
+        double x, double output, StepHistory history, double z)
     {
         var keys = JsonNode.Parse(config.SourceJson)!.AsObject();
         int order = (int?)keys["solver_order"] ?? 2;
@@ -68,27 +68,16 @@ public class DpmSolverMultistepSamplerTests(ITestOutputHelper output) : SamplerC
         }
         var (_, _, lPrev) = Level(sigmas[index - 1]);
         double r0 = (l0 - lPrev) / h;
-        double d1 = (m0 - previousX0) / r0;
+        double d1 = (m0 - history.PrevX0) / r0;
         double d1Weight = heun ? a1 * ((Math.Exp(-h) - 1) / h + 1) : -0.5 * a1 * (Math.Exp(-h) - 1);
         double next = xWeight * x + d0Weight * m0 + d1Weight * d1;
-        double nextScale = Math.Abs(xWeight * x) + Math.Abs(d0Weight) * scale + Math.Abs(d1Weight / r0) * (scale + Math.Abs(previousX0));
+        double nextScale = Math.Abs(xWeight * x) + Math.Abs(d0Weight) * scale + Math.Abs(d1Weight / r0) * (scale + Math.Abs(history.PrevX0));
         return new StepReference(next, nextScale, m0, scale);
     }
 
     /// <summary>diffusers' dummy loop: model x·t/(t+1) on the 4×3×8×8 sample from <paramref name="start"/> over <paramref name="run"/>.</summary>
-    private static float[] Loop(string json, Func<SamplingSchedule, SamplingSchedule> pick, Func<SamplingSchedule, float[]>? start = null)
-    {
-        var cfg = SchedulerConfig.Parse(json);
-        var schedule = new NoiseSchedule(cfg);
-        var sampler = (DpmSolverMultistepSampler)Samplers.Create("dpm++2m", cfg);
-        var run = pick(sampler.Timesteps(schedule, 10));
-        var denoiser = new ScaleByTimestepDenoiser(3 * 8 * 8);
-        using var loop = new DiffusionLoop(CpuKernels.Get(), denoiser, schedule, sampler, 4);
-        var x = start?.Invoke(run) ?? GoldenLoopTests.DeterministicSample();
-        loop.Run(new DiffusionJob(run, new long[] { 0, 1, 2, 3 }, Conditioning.None, 0, 0.0, StartFrom.Given), x);
-        Assert.Equal(run.Count, denoiser.Calls);
-        return x;
-    }
+    private static float[] Loop(string json, Func<SamplingSchedule, SamplingSchedule> pick, Func<SamplingSchedule, float[]>? start = null) =>
+        GoldenLoopTests.DummyLoop(json, c => Samplers.Create("dpm++2m", c), pick, start);
 
     /// <summary>The golden config with some keys replaced.</summary>
     private static string With(string extra)
@@ -117,13 +106,7 @@ public class DpmSolverMultistepSamplerTests(ITestOutputHelper output) : SamplerC
     {
         // diffusers noises the sample with its schedule's σ at timesteps[5] (x = α x0 + s ε) and runs the last 5 steps;
         // ε is the dummy sample of the reversed numbers 767 … 0.
-        var x = Loop(Golden, r => r.Tail(0.5), run =>
-        {
-            var sample = GoldenLoopTests.DeterministicSample();
-            var noise = GoldenLoopTests.DeterministicSample(reversed: true);
-            double sigma = run.Sigmas![0], alpha = 1 / Math.Sqrt(sigma * sigma + 1);
-            return sample.Select((v, i) => (float)(alpha * v + sigma * alpha * noise[i])).ToArray();
-        });
+        var x = Loop(Golden, r => r.Tail(0.5), GoldenLoopTests.NoisedDummySample);
         double sum = x.Sum(v => Math.Abs((double)v));
         output.WriteLine($"Σ|x| = {sum:F4}, mean |x| = {sum / x.Length:F6}");
         Assert.True(Math.Abs(sum - 318.4111) < 1e-2, $"Σ|x| = {sum:R}, expected 318.4111");

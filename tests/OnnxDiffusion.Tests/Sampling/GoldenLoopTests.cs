@@ -46,6 +46,34 @@ public class GoldenLoopTests
         return x;
     }
 
+    /// <summary>
+    /// diffusers' dummy loop for σ-schedule samplers: model x·t/(t+1) on the 4×3×8×8 sample (or what
+    /// <paramref name="start"/> makes of the run) over the run <paramref name="pick"/> chooses from the 10-step list.
+    /// </summary>
+    internal static float[] DummyLoop(string json, Func<SchedulerConfig, ISampler> create, Func<SamplingSchedule, SamplingSchedule> pick,
+        Func<SamplingSchedule, float[]>? start = null)
+    {
+        var cfg = SchedulerConfig.Parse(json);
+        var schedule = new NoiseSchedule(cfg);
+        var sampler = create(cfg);
+        var run = pick(sampler.Timesteps(schedule, 10));
+        var denoiser = new ScaleByTimestepDenoiser(3 * 8 * 8);
+        using var loop = new DiffusionLoop(CpuKernels.Get(), denoiser, schedule, sampler, 4);
+        var x = start?.Invoke(run) ?? DeterministicSample();
+        loop.Run(new DiffusionJob(run, new long[] { 0, 1, 2, 3 }, Conditioning.None, 0, 0.0, StartFrom.Given), x);
+        Assert.Equal(run.Count, denoiser.Calls);
+        return x;
+    }
+
+    /// <summary>diffusers' noised start for σ-schedule samplers: α x0 + s ε at the run's first σ, ε the reversed dummy sample.</summary>
+    internal static float[] NoisedDummySample(SamplingSchedule run)
+    {
+        var sample = DeterministicSample();
+        var noise = DeterministicSample(reversed: true);
+        double sigma = run.Sigmas![0], alpha = 1 / Math.Sqrt(sigma * sigma + 1);
+        return sample.Select((v, i) => (float)(alpha * v + sigma * alpha * noise[i])).ToArray();
+    }
+
     private static float[] FullLoop(SchedulerConfig cfg)
     {
         var schedule = new NoiseSchedule(cfg);

@@ -18,8 +18,14 @@ public abstract class SamplerContractTests<T> where T : ISampler
     private const ulong Seed = 99;
     private static readonly (int N, int SampleSize)[] OddSizes = [(1, 1), (17, 17), (1025, 41), (8197, 8197)];
 
-    /// <summary>One step's expected result and x̂0, each with the sum of the magnitudes of its terms (what float32 rounding scales with).</summary>
-    protected readonly record struct StepReference(double Next, double NextScale, double X0, double X0Scale);
+    /// <summary>
+    /// One step's expected result, x̂0 and corrected x (null: no corrector, x itself), each with the sum of the magnitudes
+    /// of its terms (what float32 rounding scales with).
+    /// </summary>
+    protected readonly record struct StepReference(double Next, double NextScale, double X0, double X0Scale, double? Corrected = null, double CorrectedScale = 0);
+
+    /// <summary>What earlier steps of the run left: the previous x̂0, the one before it and the previous corrected x (NaN where no step did).</summary>
+    protected readonly record struct StepHistory(double PrevX0, double OlderX0, double Last);
 
     /// <summary>The sampler as the product makes it from a config.</summary>
     protected abstract T Create(SchedulerConfig config);
@@ -35,11 +41,11 @@ public abstract class SamplerContractTests<T> where T : ISampler
 
     /// <summary>
     /// Step <paramref name="index"/> of <paramref name="run"/> for one element, written out from reference.md in float64
-    /// without the sampler's code. <paramref name="previousX0"/> is the previous step's x̂0 (NaN on a run's first step),
+    /// without the sampler's code. <paramref name="history"/> holds what earlier steps left (NaN where none did),
     /// <paramref name="z"/> the step's standard-normal draw.
     /// </summary>
     protected abstract StepReference Reference(SchedulerConfig config, NoiseSchedule schedule, SamplingSchedule run, int index, double eta,
-        double x, double output, double previousX0, double z);
+        double x, double output, StepHistory history, double z);
 
     private (T Sampler, NoiseSchedule Schedule, SchedulerConfig Config) Open(string json)
     {
@@ -95,8 +101,11 @@ public abstract class SamplerContractTests<T> where T : ISampler
         {
             var c = sampler.Coefficients(schedule, run, i, 0);
             double alpha = SignalScale(schedule, run, i);
-            double reached = c.X0 * (c.PredX * alpha) + c.X * alpha + c.PrevX0;
-            double scale = Math.Abs(c.X0 * c.PredX * alpha) + Math.Abs(c.X * alpha) + Math.Abs(c.PrevX0);
+            // A corrector rebuilds x_t from the last x (at the previous level) and the x̂0s, all x0 here.
+            double xc = c.Corrector == 0 ? alpha
+                : c.CorrectorLast * SignalScale(schedule, run, i - 1) + c.CorrectorX0 + c.CorrectorPrevX0 + c.CorrectorOlderX0;
+            double reached = c.X0 * (c.PredX * alpha) + c.X * xc + c.PrevX0;
+            double scale = Math.Abs(c.X0 * c.PredX * alpha) + Math.Abs(c.X * xc) + Math.Abs(c.PrevX0);
             double expected = SignalScale(schedule, run, i + 1);
             Assert.True(Math.Abs(reached - expected) <= 1e-6 * scale,
                 $"{spacing} step {i} ({run[i]} → {run[i + 1]}): reaches signal scale {reached:R}, the list's next level has {expected:R}");
@@ -115,12 +124,12 @@ public abstract class SamplerContractTests<T> where T : ISampler
         {
             var run = sampler.Timesteps(schedule, 10).Tail(strength);
             int last = run.Count - 1;
-            var (x, o, prev, ids) = Inputs(17, 17, 3);
+            var (x, o, state, ids) = Inputs(17, 17, 3);
             var c = sampler.Coefficients(schedule, run, last, 0);
-            var (got, x0) = RunKernel(c, x, o, prev, ids, 17, (uint)run[last]);
+            var (got, x0, _, _) = RunKernel(c, x, o, state, ids, 17, (uint)run[last]);
             for (int i = 0; i < x.Length; i++)
             {
-                var r = Reference(cfg, schedule, run, last, 0, x[i], o[i], prev[i], Z(ids[0], run[last], i));
+                var r = Reference(cfg, schedule, run, last, 0, x[i], o[i], state.At(i), Z(ids[0], run[last], i));
                 Assert.True(Math.Abs(got[i] - x0[i]) <= 1e-6 * (1 + Math.Abs(x0[i])), $"element {i}: result {got[i]:R}, its x̂0 {x0[i]:R}");
                 Assert.True(Math.Abs(r.X0 - got[i]) <= 1e-5 * r.X0Scale, $"element {i}: result {got[i]:R}, x̂0 {r.X0:R}");
             }
@@ -183,48 +192,74 @@ public abstract class SamplerContractTests<T> where T : ISampler
     private void CheckStep(T sampler, SchedulerConfig cfg, NoiseSchedule schedule, SamplingSchedule run, int index, double eta, string json)
     {
         var c = sampler.Coefficients(schedule, run, index, eta);
+        // The loop gives a sampler only the buffers it declares, and earlier steps of the run fill them.
+        Assert.False(c.ReadsPrevX0 && !sampler.State.HasFlag(SamplerState.PreviousX0), $"step {index} weighs an undeclared previous x̂0");
+        Assert.False(c.ReadsOlderX0 && !sampler.State.HasFlag(SamplerState.OlderX0), $"step {index} weighs an undeclared older x̂0");
+        Assert.False(c.ReadsLast && !sampler.State.HasFlag(SamplerState.LastSample), $"step {index} weighs an undeclared last sample");
         int t = run[index];
         foreach (var (n, size) in OddSizes)
         {
-            var (x, o, prev, ids) = Inputs(n, size, index);
-            if (index == 0)
-                Array.Fill(prev, float.NaN); // a run's first step has no previous x̂0: the kernel must not read the buffer
-            var (got, x0) = RunKernel(c, x, o, prev, ids, size, (uint)t);
+            var (x, o, state, ids) = Inputs(n, size, index);
+            // What no earlier step of the run wrote is NaN: the kernel must not read it.
+            if (index < 1)
+            {
+                Array.Fill(state.PrevX0, float.NaN);
+                Array.Fill(state.Last, float.NaN);
+            }
+            if (index < 2)
+                Array.Fill(state.OlderX0, float.NaN);
+            var (got, x0, older, last) = RunKernel(c, x, o, state, ids, size, (uint)t);
             for (int i = 0; i < n; i++)
             {
-                var r = Reference(cfg, schedule, run, index, eta, x[i], o[i], prev[i], Z(ids[i / size], t, i % size));
-                Assert.True(Math.Abs(r.Next - got[i]) <= 1e-5 * r.NextScale + 1e-7,
-                    $"{json} η={eta} step {index} of {run.Count} (t={t}) n={n} i={i}: expected {r.Next:R}, got {got[i]:R}");
-                Assert.True(Math.Abs(r.X0 - x0[i]) <= 1e-5 * r.X0Scale + 1e-7,
-                    $"{json} step {index} (t={t}) n={n} i={i}: x̂0 expected {r.X0:R}, history holds {x0[i]:R}");
+                var r = Reference(cfg, schedule, run, index, eta, x[i], o[i], state.At(i), Z(ids[i / size], t, i % size));
+                string at = $"{json} η={eta} step {index} of {run.Count} (t={t}) n={n} i={i}";
+                Assert.True(Math.Abs(r.Next - got[i]) <= 1e-5 * r.NextScale + 1e-7, $"{at}: expected {r.Next:R}, got {got[i]:R}");
+                Assert.True(Math.Abs(r.X0 - x0[i]) <= 1e-5 * r.X0Scale + 1e-7, $"{at}: x̂0 expected {r.X0:R}, history holds {x0[i]:R}");
+                Assert.Equal(BitConverter.SingleToInt32Bits(state.PrevX0[i]), BitConverter.SingleToInt32Bits(older[i]));
+                double corrected = r.Corrected ?? x[i];
+                Assert.True(Math.Abs(corrected - last[i]) <= 1e-5 * r.CorrectedScale + 1e-7 * (1 + Math.Abs(corrected)),
+                    $"{at}: corrected x expected {corrected:R}, last sample holds {last[i]:R}");
             }
         }
     }
 
     private static double Z(long id, int t, int e) => Philox.Normal(Seed, (ulong)id, (uint)t, (uint)e);
 
-    private static (float[] X, float[] O, float[] Prev, long[] Ids) Inputs(int n, int sampleSize, int salt)
+    /// <summary>The state buffers' contents before a step.</summary>
+    private sealed record State(float[] PrevX0, float[] OlderX0, float[] Last)
+    {
+        public StepHistory At(int i) => new(PrevX0[i], OlderX0[i], Last[i]);
+    }
+
+    private static (float[] X, float[] O, State State, long[] Ids) Inputs(int n, int sampleSize, int salt)
     {
         var rng = new Random(n * 31 + salt);
         float Next() => (float)(rng.NextDouble() * 4 - 2);
-        var x = Enumerable.Range(0, n).Select(_ => Next()).ToArray();
-        var o = Enumerable.Range(0, n).Select(_ => Next()).ToArray();
-        var prev = Enumerable.Range(0, n).Select(_ => Next()).ToArray();
+        float[] Values() => Enumerable.Range(0, n).Select(_ => Next()).ToArray();
+        var x = Values();
+        var o = Values();
+        var state = new State(Values(), Values(), Values());
         var ids = Enumerable.Range(0, n / sampleSize).Select(i => 10L + i).ToArray();
-        return (x, o, prev, ids);
+        return (x, o, state, ids);
     }
 
-    /// <summary>One kernel step with an x̂0 history buffer: the new x and what the step left in the buffer.</summary>
-    private static (float[] X, float[] History) RunKernel(StepCoefficients c, float[] x, float[] o, float[] history, long[] ids, int sampleSize, uint stream)
+    /// <summary>
+    /// One kernel step with every state buffer (a sampler that declares fewer never weighs the others, which the kernel
+    /// then only overwrites): the new x and what the step left as x̂0, older x̂0 and last sample.
+    /// </summary>
+    private static (float[] X, float[] X0, float[] OlderX0, float[] Last) RunKernel(StepCoefficients c, float[] x, float[] o, State state,
+        long[] ids, int sampleSize, uint stream)
     {
         var k = CpuKernels.Get();
         var acc = k.Device.Accelerator;
         using var xd = acc.Allocate1D(x);
         using var od = acc.Allocate1D(o);
-        using var hd = acc.Allocate1D(history);
+        using var h1 = acc.Allocate1D(state.PrevX0);
+        using var h2 = acc.Allocate1D(state.OlderX0);
+        using var last = acc.Allocate1D(state.Last);
         using var idd = acc.Allocate1D(ids);
-        k.Step(xd.View, od.View, hd.View, idd.View, sampleSize, c, new NoiseKey(Seed, stream));
+        k.Step(xd.View, od.View, h1.View, h2.View, last.View, idd.View, sampleSize, c, new NoiseKey(Seed, stream));
         k.Synchronize();
-        return (xd.GetAsArray1D(), hd.GetAsArray1D());
+        return (xd.GetAsArray1D(), h1.GetAsArray1D(), h2.GetAsArray1D(), last.GetAsArray1D());
     }
 }
