@@ -116,7 +116,7 @@ public sealed record SyntheticSetMetrics
                 warnings.Add($"{name} set has {s.Count} samples, fewer than the feature dimension {s.Dimension}: Fréchet distance is unreliable");
         var fakeSet = new FeatureSet(ff, d);
         var (prdc, spread, nReal, nFake) = draws is null
-            ? (PrdcResult.Compute(reference.Features, reference.Radii, fakeSet, k), null, reference.Features.Count, fakeSet.Count)
+            ? (PrdcResult.Compute(reference.Features, reference.SquaredRadii, fakeSet, k), null, reference.Features.Count, fakeSet.Count)
             : OverDraws(draws, fake, fakeSet, k);
         var modes = ModeConcentrationResult.Compute(reference.Features, reference.Images.Labels, fakeSet, fake.Labels);
         var pixel = sourceIndex is null ? null : PixelFidelityResult.Compute(fake, sources ?? reference.Images, sourceIndex);
@@ -191,7 +191,7 @@ public sealed record SyntheticSetMetrics
             if (fake.Count > draw.Indices.Length)
                 side = fakeSet.Subset(ClassBalancedSubset.Select(fake, draws.PerClass, ReferenceDraws.DrawSeed(draws.Seed, i)));
             nFake = side.Count;
-            results.Add(PrdcResult.Compute(draw.Features, draw.Radii, side, k));
+            results.Add(PrdcResult.Compute(draw.Features, draw.SquaredRadii, side, k));
         }
         PrdcResult Pick(Func<IEnumerable<double>, double> f) => new(
             f(results.Select(r => r.Precision)), f(results.Select(r => r.Recall)),
@@ -223,7 +223,7 @@ public sealed class RealReference
         K = k;
         Features = new FeatureSet(rf, extractor.FeatureDim);
         Stats = GaussianStats.Of(rf, extractor.FeatureDim);
-        _radii = new Lazy<float[]>(() => Features.KthNeighbourRadii(k));
+        _radii = new Lazy<double[]>(() => Features.KthNeighbourSquaredRadii(k));
         _kid = new Lazy<KidReference>(() => new KidReference(Features, real.Labels));
     }
 
@@ -233,7 +233,7 @@ public sealed class RealReference
     public KidReference Kid => _kid.Value;
 
     // The O(N²) part, needed only when P/R/D/C compare with the whole reference rather than with equal-size draws.
-    private readonly Lazy<float[]> _radii;
+    private readonly Lazy<double[]> _radii;
 
     /// <summary>The real images.</summary>
     public LabeledImages Images { get; }
@@ -247,6 +247,6 @@ public sealed class RealReference
     /// <summary>Gaussian fit of the features.</summary>
     public GaussianStats Stats { get; }
 
-    /// <summary>k-NN radii of the real features (self excluded).</summary>
-    public float[] Radii => _radii.Value;
+    /// <summary>Squared k-NN radii of the real features (self excluded).</summary>
+    public double[] SquaredRadii => _radii.Value;
 }

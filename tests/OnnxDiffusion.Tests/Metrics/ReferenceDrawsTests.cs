@@ -46,7 +46,7 @@ public class ReferenceDrawsTests
             Assert.Equal(100, d.Indices.Length);
             Assert.Equal(50, d.Indices.Count(i => reference.Images.Labels[i] == 0));
             Assert.Equal(100, d.Features.Count);
-            Assert.Equal(100, d.Radii.Length);
+            Assert.Equal(100, d.SquaredRadii.Length);
         });
         Assert.NotEqual(draws.Draws[0].Indices, draws.Draws[1].Indices);
         Assert.Equal(draws.Draws[2].Indices, ReferenceDraws.Create(reference, 50, 3, 9).Draws[2].Indices);
