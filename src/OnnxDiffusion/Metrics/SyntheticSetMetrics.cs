@@ -66,6 +66,24 @@ public sealed record SyntheticSetMetrics
     /// <summary>Real images ranked for source identifiability: the set's distinct sources (reconstructions only).</summary>
     [JsonPropertyName("source_pool")] public int? SourcePool { get; init; }
 
+    /// <summary>
+    /// Share of the set's images nearer their nearest training image than that image is to its own nearest other training
+    /// image (<see cref="MemorisationReference"/>; null when no training features were given).
+    /// </summary>
+    [JsonPropertyName("copy_share")] public double? CopyShare { get; init; }
+
+    /// <summary>Median of d(image, nearest training image) ÷ that training image's nearest-other-neighbour distance.</summary>
+    [JsonPropertyName("copy_median_ratio")] public double? CopyMedianRatio { get; init; }
+
+    /// <summary>Training images searched for the copy check.</summary>
+    [JsonPropertyName("copy_pool")] public int? CopyPool { get; init; }
+
+    /// <summary>
+    /// The copy share of a real reference set of the same size that was not trained on (the CLI's: a class-balanced draw of
+    /// the real set; in the experiment the real row plays this part).
+    /// </summary>
+    [JsonPropertyName("copy_share_reference")] public double? CopyShareReference { get; init; }
+
     /// <summary>Precision / recall / density / coverage of each class against the same class's real images (null in results made before it).</summary>
     [JsonPropertyName("per_class")] public IReadOnlyList<ClassPrdc>? PerClass { get; init; }
 
@@ -102,10 +120,12 @@ public sealed record SyntheticSetMetrics
     /// Computes every metric of <paramref name="fake"/> against a prepared real reference. With <paramref name="draws"/>,
     /// precision / recall / density / coverage are the means over equal-size draws of the reference (the fake set is
     /// subsampled class-balanced to the draw size when it is larger); the Fréchet distance and the mode measures always
-    /// use the whole reference.
+    /// use the whole reference. With <paramref name="memorisation"/> (training features), the copy check runs, leaving out
+    /// image i's own training image <paramref name="selfInTrain"/>[i] when the set is drawn from the training split.
     /// </summary>
     public static SyntheticSetMetrics Compute(IFeatureExtractor extractor, RealReference reference, LabeledImages fake,
-        IReadOnlyList<int>? sourceIndex = null, LabeledImages? sources = null, ReferenceDraws? draws = null)
+        IReadOnlyList<int>? sourceIndex = null, LabeledImages? sources = null, ReferenceDraws? draws = null,
+        MemorisationReference? memorisation = null, IReadOnlyList<int>? selfInTrain = null)
     {
         var (ff, fl) = extractor.Run(fake);
         int d = reference.Features.Dimension, k = reference.K;
@@ -122,6 +142,7 @@ public sealed record SyntheticSetMetrics
         var pixel = sourceIndex is null ? null : PixelFidelityResult.Compute(fake, sources ?? reference.Images, sourceIndex);
         var kid = KidResult.Compute(reference.Kid, fakeSet, fake.Labels);
         var identity = sourceIndex is null ? null : Identifiability(extractor, fakeSet, sources ?? reference.Images, sourceIndex);
+        var copies = memorisation?.Compute(fakeSet, selfInTrain);
         return new SyntheticSetMetrics
         {
             Fd = FrechetDistance.Compute(reference.Stats, fs),
@@ -143,6 +164,9 @@ public sealed record SyntheticSetMetrics
             SourceRankOneShare = identity?.RankOneShare,
             SourceMedianRank = identity?.MedianRank,
             SourcePool = identity?.PoolSize,
+            CopyShare = copies?.CopyShare,
+            CopyMedianRatio = copies?.MedianDistanceRatio,
+            CopyPool = copies?.Pool,
             PerClass = ClassPrdc.Compute(reference, fakeSet, fake, draws),
             K = k,
             NReal = nReal,
