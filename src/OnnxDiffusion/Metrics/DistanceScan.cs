@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics.Tensors;
 
 namespace OnnxDiffusion.Metrics;
@@ -33,7 +34,8 @@ public static class DistanceScan
             var block = poolRows.AsSpan(0, cols * d);
             TensorPrimitives.ConvertChecked<float, double>(pool.Rows.AsSpan(j0 * d, cols * d), block);
             var poolNorms = PairwiseProducts.SquaredNorms(block, d);
-            Parallel.For(0, queryBlocks, () => new double[QueryBlock * cols], (b, _, tile) =>
+            // Tiles are rented: a fresh 1 MiB array per worker and pool block would land on the large-object heap each time.
+            Parallel.For(0, queryBlocks, () => ArrayPool<double>.Shared.Rent(QueryBlock * cols), (b, _, tile) =>
             {
                 int i0 = b * QueryBlock, rows = Math.Min(QueryBlock, n - i0);
                 var span = tile.AsSpan(0, rows * cols);
@@ -41,7 +43,7 @@ public static class DistanceScan
                     poolRows.AsSpan(0, cols * d), poolNorms, d, span, cols);
                 visit(i0, rows, j0, cols, span);
                 return tile;
-            }, _ => { });
+            }, tile => ArrayPool<double>.Shared.Return(tile));
         }
     }
 

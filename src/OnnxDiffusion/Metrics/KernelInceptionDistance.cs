@@ -122,7 +122,7 @@ public sealed record KidResult(double Kid, double StandardError, int SubsetSize,
         int d = x.Dimension;
         var rows = x.Gather(ix);
         var rowSums = new double[m];
-        Parallel.For(0, (m + block - 1) / block, () => new double[block * m], (b, _, buffer) =>
+        Parallel.For(0, (m + block - 1) / block, () => System.Buffers.ArrayPool<double>.Shared.Rent(block * m), (b, _, buffer) =>
         {
             int r0 = b * block, count = Math.Min(block, m - r0), cols = m - r0;
             PairwiseProducts.Products(rows.AsSpan(r0 * d, count * d), rows.AsSpan(r0 * d, cols * d), d, buffer, cols);
@@ -138,7 +138,7 @@ public sealed record KidResult(double Kid, double StandardError, int SubsetSize,
                 rowSums[r0 + r] = sum;
             }
             return buffer;
-        }, _ => { });
+        }, buffer => System.Buffers.ArrayPool<double>.Shared.Return(buffer));
         double total = 0;
         foreach (double r in rowSums)
             total += r;

@@ -17,13 +17,17 @@ public sealed record PrdcResult(double Precision, double Recall, double Density,
     /// As <see cref="Compute(FeatureSet, FeatureSet, int)"/> with the real squared radii computed beforehand (they are the
     /// costly part).
     /// </summary>
-    public static PrdcResult Compute(FeatureSet real, double[] realSquaredRadii, FeatureSet fake, int k)
+    public static PrdcResult Compute(FeatureSet real, double[] realSquaredRadii, FeatureSet fake, int k) =>
+        Compute(real, realSquaredRadii, fake, fake.KthNeighbourSquaredRadii(k), k);
+
+    /// <summary>As above with the fake squared radii computed beforehand too (a fake set compared with several draws).</summary>
+    public static PrdcResult Compute(FeatureSet real, double[] realSquaredRadii, FeatureSet fake, double[] fakeSquaredRadii, int k)
     {
         if (real.Dimension != fake.Dimension)
             throw new ArgumentException($"feature dimensions differ: {real.Dimension} vs {fake.Dimension}");
-        if (realSquaredRadii.Length != real.Count)
-            throw new ArgumentException($"{realSquaredRadii.Length} radii for {real.Count} real samples");
-        var fakeRadii = fake.KthNeighbourSquaredRadii(k);
+        if (realSquaredRadii.Length != real.Count || fakeSquaredRadii.Length != fake.Count)
+            throw new ArgumentException($"{realSquaredRadii.Length} and {fakeSquaredRadii.Length} radii for {real.Count} real and {fake.Count} fake samples");
+        var fakeRadii = fakeSquaredRadii;
         int n = real.Count, m = fake.Count;
         var fakeInRealBalls = new int[m];      // how many real balls contain fake j
         var realCovered = new bool[n];         // real i's own ball contains some fake

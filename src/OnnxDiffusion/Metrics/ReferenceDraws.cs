@@ -41,6 +41,13 @@ public sealed class ReferenceDraws
         for (int d = 0; d < count; d++)
         {
             var indices = ClassBalancedSubset.Select(images, n, DrawSeed(seed, d));
+            // A draw of whole classes is the same set every time (a fake set as large as the reference): one draw object,
+            // so its radii, and the comparisons made with it, are computed once.
+            if (d > 0 && draws[^1].Indices.AsSpan().SequenceEqual(indices))
+            {
+                draws.Add(draws[^1]);
+                continue;
+            }
             var features = reference.Features.Subset(indices);
             draws.Add(new ReferenceDraw(indices, features, features.KthNeighbourSquaredRadii(reference.K)));
         }

@@ -208,14 +208,24 @@ public sealed record SyntheticSetMetrics
     {
         var results = new List<PrdcResult>(draws.Draws.Count);
         int nFake = 0;
+        // The whole fake set's radii serve every draw it is compared with whole; a draw object met again (the same set) gives
+        // the same comparison.
+        double[]? wholeFakeRadii = null;
+        var seen = new Dictionary<object, PrdcResult>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < draws.Draws.Count; i++)
         {
             var draw = draws.Draws[i];
-            var side = fakeSet;
             if (fake.Count > draw.Indices.Length)
-                side = fakeSet.Subset(ClassBalancedSubset.Select(fake, draws.PerClass, ReferenceDraws.DrawSeed(draws.Seed, i)));
-            nFake = side.Count;
-            results.Add(PrdcResult.Compute(draw.Features, draw.SquaredRadii, side, k));
+            {
+                var side = fakeSet.Subset(ClassBalancedSubset.Select(fake, draws.PerClass, ReferenceDraws.DrawSeed(draws.Seed, i)));
+                nFake = side.Count;
+                results.Add(PrdcResult.Compute(draw.Features, draw.SquaredRadii, side, k));
+                continue;
+            }
+            nFake = fakeSet.Count;
+            if (!seen.TryGetValue(draw, out var result))
+                seen[draw] = result = PrdcResult.Compute(draw.Features, draw.SquaredRadii, fakeSet, wholeFakeRadii ??= fakeSet.KthNeighbourSquaredRadii(k), k);
+            results.Add(result);
         }
         PrdcResult Pick(Func<IEnumerable<double>, double> f) => new(
             f(results.Select(r => r.Precision)), f(results.Select(r => r.Recall)),

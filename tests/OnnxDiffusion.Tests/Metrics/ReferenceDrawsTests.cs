@@ -55,6 +55,25 @@ public class ReferenceDrawsTests
     }
 
     [Fact]
+    public void Draws_of_whole_classes_are_one_draw_object_and_give_the_single_comparisons_values()
+    {
+        using var f = new PixelFeatures();
+        var real = Gaussian(60, 1);
+        var reference = new RealReference(f, real, 5);
+        var draws = ReferenceDraws.Create(reference, 60, 4, 9);
+        Assert.All(draws.Draws, d => Assert.Same(draws.Draws[0], d));
+        var fake = Gaussian(60, 2);
+        var m = SyntheticSetMetrics.Compute(f, reference, fake, draws: draws);
+        var whole = SyntheticSetMetrics.Compute(f, reference, fake);
+        Assert.Equal(whole.Precision, m.Precision);
+        Assert.Equal(whole.Recall, m.Recall);
+        Assert.Equal(whole.Density, m.Density);
+        Assert.Equal(whole.Coverage, m.Coverage);
+        Assert.Equal(0, m.PrdcDrawSd!.Coverage);
+        Assert.Equal(whole.PerClass!.Select(c => c.Coverage), m.PerClass!.Select(c => c.Coverage));
+    }
+
+    [Fact]
     public void Equal_sizes_show_real_data_as_real_where_the_whole_reference_shows_a_set_size_ratio()
     {
         // 100 fresh real samples against 1,600 reference samples of the same distribution: against the whole reference,
