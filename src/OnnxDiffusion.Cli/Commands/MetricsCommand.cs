@@ -9,8 +9,9 @@ namespace OnnxDiffusion.Cli.Commands;
 
 /// <summary>
 /// <c>onnxdiffusion metrics</c>: how far a synthetic set sits from a real one in a feature space — Fréchet
-/// distance, precision / recall / density / coverage, mode concentration, label fidelity, and PSNR to the
-/// source images when the synthetic set's manifest points at them.
+/// distance, precision / recall / density / coverage, mode concentration, label fidelity, KID, Vendi, PSNR and source
+/// identifiability when the synthetic set's manifest points at its sources, and with <c>--train-split</c> the copy check
+/// against the whole training split.
 /// </summary>
 public static class MetricsCommand
 {
@@ -32,17 +33,23 @@ public static class MetricsCommand
             Description = "precision / recall / density / coverage: mean over this many class-balanced draws of the real set of the fake set's size (0 = against the whole real set, which measures the size ratio as much as the data)",
             DefaultValueFactory = _ => 5,
         };
+        var trainSplit = new Option<string>("--train-split")
+        {
+            // Off by default: embedding a 60,000-image training split costs more than every other metric together.
+            Description = "copy check: the split of --real the model was trained on (e.g. train), searched whole for each fake image's nearest training image; 'none' skips it",
+            DefaultValueFactory = _ => "none",
+        };
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
-        var cmd = new Command("metrics", "Distribution metrics of a synthetic dataset against a real one.") { real, realSplit, fake, fakeSplit, features, k, draws, json };
+        var cmd = new Command("metrics", "Distribution metrics of a synthetic dataset against a real one.") { real, realSplit, fake, fakeSplit, features, k, draws, trainSplit, json };
         cmd.SetAction(p => CommandRunner.Run(() => Execute(
             CommonOptions.Resolve(p.GetValue(real)!), p.GetValue(realSplit)!, CommonOptions.Resolve(p.GetValue(fake)!), p.GetValue(fakeSplit)!,
-            ResolveFeatures(p.GetValue(features)!), p.GetValue(k), p.GetValue(json), Console.Out, p.GetValue(draws))));
+            ResolveFeatures(p.GetValue(features)!), p.GetValue(k), p.GetValue(json), Console.Out, p.GetValue(draws), p.GetValue(trainSplit)!)));
         return cmd;
     }
 
     /// <summary>Computes and prints the metrics.</summary>
     public static int Execute(string realDir, string realSplit, string fakeDir, string fakeSplit, string featuresDir, int k, bool json, TextWriter output,
-        int draws = 5)
+        int draws = 5, string trainSplit = "none")
     {
         if (k < 1)
             throw new ConfigException($"--k {k}: expected an integer ≥ 1");
@@ -65,8 +72,11 @@ public static class MetricsCommand
         var reference = new RealReference(extractor, realSet, k);
         // Equal sizes: draws of as many real images per class as the fake set's smallest class has.
         int perClass = Enumerable.Range(0, fakeSet.ClassNames.Count).Select(c => fakeSet.Labels.Count(l => l == c)).Where(n => n > 0).DefaultIfEmpty(1).Min();
+        var copies = CopyCheck.Open(extractor, realDir, realSplit, trainSplit, realSet, channels);
         var result = SyntheticSetMetrics.Compute(extractor, reference, fakeSet, sources, realSet,
-            draws == 0 ? null : ReferenceDraws.Create(reference, perClass, draws, 0));
+            draws == 0 ? null : ReferenceDraws.Create(reference, perClass, draws, 0), copies?.Reference);
+        if (copies is not null)
+            result = result with { CopyShareReference = copies.ReferenceShare(reference, perClass) };
         foreach (var w in result.Warnings.Append(note).Where(w => w is not null))
             Console.Error.WriteLine("warning: " + w);
         if (json)
@@ -94,6 +104,10 @@ public static class MetricsCommand
         Row("vendi", result.Vendi, "F2");
         Row("source_rank1_share", result.SourceRankOneShare);
         Row("source_median_rank", result.SourceMedianRank, "F1");
+        Row("copy_share", result.CopyShare);
+        Row("copy_median_ratio", result.CopyMedianRatio, "F3");
+        if (result.CopyPool is int copyPool)
+            output.WriteLine($"  {"copy_share_reference",-24} {result.CopyShareReference?.ToString("F4", inv) ?? "–"} (a class-balanced draw of --real like the fake set's size; pool: {copyPool} {trainSplit} images)");
         if (result.SourcePool is int pool)
             output.WriteLine($"  {"source_pool",-24} {pool} (chance: rank-1 share {(1.0 / pool).ToString("F4", inv)}, median rank {((pool + 1) / 2.0).ToString("F1", inv)})");
         output.WriteLine("  percentile histogram    " + string.Join(" ", result.PercentileHistogram.Select(h => h.ToString("F2", inv))));

@@ -6,7 +6,8 @@ namespace OnnxDiffusion.Experiments.Reporting;
 
 /// <summary>
 /// The report's second metrics table: KID with its standard error (the size-independent distance), the Vendi score (the
-/// diversity), and source identifiability (how much of each reconstruction's own source survives), with their reference lines.
+/// diversity), source identifiability (how much of each reconstruction's own source survives) and the copy-like share (how
+/// many images sit inside a training image's empty neighbourhood), with their reference lines.
 /// </summary>
 internal static class KernelDiversityIdentityTable
 {
@@ -22,7 +23,9 @@ internal static class KernelDiversityIdentityTable
           .Append("\"KID SE\" is the sd of the subset estimates within a replicate (mean over replicates): the standard error of a one-subset estimate, ")
           .Append("an upper bound for the mean's. Vendi is the effective number of distinct images (cosine similarity, q = 1); the real row is the ceiling. ")
           .Append("\"Own source nearest\" is the share of reconstructions whose nearest real image, among the replicate's subset, is their own source, ")
-          .Append("and the median rank of that source; values are mean ± sd over replicates.\n\n");
+          .Append("and the median rank of that source. \"Copy-like share\" is the share of a set's images nearer their nearest training image (of the whole training split) ")
+          .Append("than that training image is to its own nearest other training image: a data-copying test. The real row is its base rate for fresh real data: ")
+          .Append("each real image is left out of the training split for its own test, as if it had not been trained on. Values are mean ± sd over replicates.\n\n");
         var cols = MetricDefinition.All.Where(d => d.Table == 2).ToList();
         sb.Append("| set | strength | KID | KID SE | ").Append(string.Join(" | ", cols.Skip(1).Select(d => d.Label))).Append(" |\n");
         sb.Append("|---|---:|---:|---:|").Append(string.Concat(cols.Skip(1).Select(_ => "---:|"))).Append('\n');

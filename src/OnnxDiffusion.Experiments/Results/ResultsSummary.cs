@@ -49,7 +49,7 @@ public sealed record MetricCell(
 /// <param name="Name">JSON name.</param>
 /// <param name="Label">Column label.</param>
 /// <param name="Pick">Its value in a metrics record (null when not measured).</param>
-/// <param name="Table">1: the main metrics table; 2: the kernel distance, diversity and source identifiability table.</param>
+/// <param name="Table">1: the main metrics table; 2: the kernel distance, diversity, source identifiability and copy table.</param>
 public sealed record MetricDefinition(string Name, string Label, Func<SyntheticSetMetrics, double?> Pick, int Table = 1)
 {
     /// <summary>Every metric, in column order.</summary>
@@ -68,6 +68,7 @@ public sealed record MetricDefinition(string Name, string Label, Func<SyntheticS
         new("vendi", "Vendi", m => m.Vendi, 2),
         new("source_rank1_share", "own source nearest", m => m.SourceRankOneShare, 2),
         new("source_median_rank", "own source median rank", m => m.SourceMedianRank, 2),
+        new("copy_share", "copy-like share", m => m.CopyShare, 2),
     ];
 
     /// <summary>The metrics whose draw spread is recorded.</summary>

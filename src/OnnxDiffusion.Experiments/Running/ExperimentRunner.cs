@@ -110,7 +110,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, RunnerSettings setting
                     new ClassifierOptions { Cnn = plan.Cnn }), context));
             if (metricsStage is not null)
             {
-                var jobs = new List<MetricsJob> { new(subset.Replicate.Index, MetricSets.Real, null, null, subset.Id, subset.Images, null) };
+                var jobs = new List<MetricsJob> { new(subset.Replicate.Index, MetricSets.Real, null, null, subset.Id, subset.Images, null, subset.Indices) };
                 jobs.AddRange(loaded.Select(x => new MetricsJob(x.Ref.Replicate, x.Ref.Set, x.Ref.Strength, x.Ref.StartTimestep, x.Ref.Id,
                     x.Data.Images, x.Data.SourceIndices)));
                 metrics.AddRange(metricsStage.Run(jobs, context));

@@ -13,12 +13,14 @@ namespace OnnxDiffusion.Experiments.Stages;
 /// <param name="Id">Content key of the set.</param>
 /// <param name="Images">The set's images.</param>
 /// <param name="SourceIndex">Each image's real source in the training split (reconstructions), or null.</param>
-public sealed record MetricsJob(int Replicate, string Set, double? Strength, int? StartTimestep, string Id, LabeledImages Images, int[]? SourceIndex);
+/// <param name="TrainIndex">When the images ARE training images (the real subset): their indices in the training split, left out of their own copy check.</param>
+public sealed record MetricsJob(int Replicate, string Set, double? Strength, int? StartTimestep, string Id, LabeledImages Images, int[]? SourceIndex,
+    int[]? TrainIndex = null);
 
 /// <summary>How the metrics stage compares.</summary>
 /// <param name="Test">The real reference (the test set).</param>
 /// <param name="TestId">Its content key.</param>
-/// <param name="Train">The training split (sources of the reconstructions, for PSNR).</param>
+/// <param name="Train">The training split (sources of the reconstructions, for PSNR; the pool of the copy check).</param>
 /// <param name="K">k of the k-NN radii.</param>
 /// <param name="Draws">Equal-size draws of the reference per P/R/D/C value.</param>
 /// <param name="PerClass">Images per class of every set (and so of every draw).</param>
@@ -28,8 +30,9 @@ public sealed record MetricsSettings(LabeledImages Test, string TestId, LabeledI
 /// <summary>
 /// Stage 4: distribution metrics of every set, the replicate's real subset included (the real-vs-real ceiling), against
 /// the real test set in the extractor's feature space. P/R/D/C against equal-size class-balanced draws, FD and mode
-/// measures against the whole test set. The reference's features and draws are made once, on the first set not in the
-/// cache, and shared by every replicate.
+/// measures against the whole test set; the copy check against the whole training split, whose features are made once per
+/// feature model and kept in the cache folder (<see cref="TrainFeatures"/>). The reference's features and draws are made
+/// once, on the first set not in the cache, and shared by every replicate.
 /// </summary>
 public sealed class MetricsStage(IFeatureExtractor extractor, MetricsSettings settings)
 {
@@ -37,10 +40,12 @@ public sealed class MetricsStage(IFeatureExtractor extractor, MetricsSettings se
     public const string Name = "metrics";
 
     // Part of every cache key: bumped when a metric is added or changes, so that cached rows without it are recomputed.
-    private const int MetricsVersion = 3;
+    private const int MetricsVersion = 4;
 
     private RealReference? _reference;
     private ReferenceDraws? _draws;
+    private MemorisationReference? _memorisation;
+    private string? _trainId;
 
     /// <summary>The metrics of every job, in job order.</summary>
     public IReadOnlyList<SetMetricsRow> Run(IReadOnlyList<MetricsJob> jobs, StageContext context)
@@ -55,12 +60,15 @@ public sealed class MetricsStage(IFeatureExtractor extractor, MetricsSettings se
             {
                 version = MetricsVersion, job.Id, settings.TestId, features = extractor.Fingerprint, settings.K, settings.Draws, settings.PerClass, settings.DrawSeed,
                 sources = job.SourceIndex is null ? null : StageCache.Hash(job.SourceIndex),
+                train = _trainId ??= TrainFeatures.Id(settings.Train),
+                self = job.TrainIndex is null ? null : StageCache.Hash(job.TrainIndex),
             };
             var value = context.Cache.GetOrCompute(Name, key, () =>
             {
                 _reference ??= new RealReference(extractor, settings.Test, settings.K);
                 _draws ??= ReferenceDraws.Create(_reference, settings.PerClass, settings.Draws, settings.DrawSeed);
-                return SyntheticSetMetrics.Compute(extractor, _reference, job.Images, job.SourceIndex, settings.Train, _draws);
+                _memorisation ??= new MemorisationReference(TrainFeatures.Load(context.Cache.Root, extractor, settings.Train, _trainId));
+                return SyntheticSetMetrics.Compute(extractor, _reference, job.Images, job.SourceIndex, settings.Train, _draws, _memorisation, job.TrainIndex);
             });
             compute += value.Seconds;
             rows.Add(new SetMetricsRow

@@ -61,6 +61,12 @@ public sealed record ClassPrdc
                     n = Math.Min(realIndices.Length, fakeIndices.Length);
                     if (n <= k)
                         break;
+                    // The same draw object again (whole classes) with the whole fake class: the same comparison.
+                    if (d > 0 && ReferenceEquals(draws.Draws[d], draws.Draws[d - 1]) && fakeIndices.Length == n && runs.Count > 0)
+                    {
+                        runs.Add(runs[^1]);
+                        continue;
+                    }
                     // Equal sizes: a fake class larger than the draw's is cut to a draw-specific subsample.
                     var side = fakeIndices.Length == n ? fakeIndices : fakeIndices.OrderBy(i => Mix(draws.Seed, d, i)).Take(n).Order().ToArray();
                     runs.Add(PrdcResult.Compute(reference.Features.Subset(realIndices.Take(n).ToArray()), fakeSet.Subset(side), k));

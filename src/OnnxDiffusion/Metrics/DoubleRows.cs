@@ -3,12 +3,12 @@ using System.Numerics.Tensors;
 namespace OnnxDiffusion.Metrics;
 
 /// <summary>
-/// Feature vectors widened to float64, with the blocked pairwise dot products the kernel and rank metrics are built on.
+/// Feature vectors widened to float64, with the blocked pairwise dot products the kernel metrics are built on.
 /// Widening once keeps every product in float64 (the reference tests compare to 1e-12) at the cost of one copy.
 /// </summary>
 public sealed class DoubleRows
 {
-    // Rows of the second operand per tile: 64 rows of 64-d doubles stay in L1/L2 while a block of the first operand streams past.
+    // Rows of the first operand per parallel work item.
     private const int Tile = 64;
 
     /// <summary>Widens a feature set.</summary>
@@ -33,31 +33,37 @@ public sealed class DoubleRows
 
     /// <summary>
     /// Fills <paramref name="destination"/>[r · |cols| + c] with row <paramref name="rows"/>[r] of this set dotted with row
-    /// <paramref name="cols"/>[c] of <paramref name="other"/>, tile by tile and in parallel over row blocks.
+    /// <paramref name="cols"/>[c] of <paramref name="other"/> (<see cref="PairwiseProducts"/>, in parallel over row blocks).
     /// </summary>
     public void Products(IReadOnlyList<int> rows, DoubleRows other, IReadOnlyList<int> cols, double[] destination)
     {
         if (other.Dimension != Dimension)
             throw new ArgumentException($"feature dimensions differ: {Dimension} vs {other.Dimension}");
-        int n = rows.Count, m = cols.Count;
+        int n = rows.Count, m = cols.Count, d = Dimension;
         if (destination.Length < n * m)
             throw new ArgumentException($"destination holds {destination.Length} values, {n * m} needed");
+        var a = Gather(rows);
+        var b = other.Gather(cols);
         int blocks = (n + Tile - 1) / Tile;
-        Parallel.For(0, blocks, b =>
+        Parallel.For(0, blocks, blk =>
         {
-            int r0 = b * Tile, r1 = Math.Min(n, r0 + Tile);
-            for (int c0 = 0; c0 < m; c0 += Tile)
-            {
-                int c1 = Math.Min(m, c0 + Tile);
-                for (int r = r0; r < r1; r++)
-                {
-                    var x = this[rows[r]];
-                    int at = r * m;
-                    for (int c = c0; c < c1; c++)
-                        destination[at + c] = TensorPrimitives.Dot(x, other[cols[c]]);
-                }
-            }
+            int r0 = blk * Tile, count = Math.Min(Tile, n - r0);
+            PairwiseProducts.Products(a.AsSpan(r0 * d, count * d), b, d, destination.AsSpan(r0 * m, count * m), m);
         });
+    }
+
+    /// <summary>The rows at <paramref name="indices"/>, contiguous (the backing array itself when they are all rows in order).</summary>
+    public double[] Gather(IReadOnlyList<int> indices)
+    {
+        bool identity = indices.Count == Count;
+        for (int i = 0; identity && i < indices.Count; i++)
+            identity = indices[i] == i;
+        if (identity)
+            return Values;
+        var rows = new double[indices.Count * Dimension];
+        for (int i = 0; i < indices.Count; i++)
+            this[indices[i]].CopyTo(rows.AsSpan(i * Dimension, Dimension));
+        return rows;
     }
 
     /// <summary>0, 1, …, n − 1.</summary>

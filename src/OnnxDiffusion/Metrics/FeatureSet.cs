@@ -1,8 +1,6 @@
-using System.Numerics.Tensors;
-
 namespace OnnxDiffusion.Metrics;
 
-/// <summary>N feature vectors of dimension D, row-major, with helpers for the pairwise distances the metrics need.</summary>
+/// <summary>N feature vectors of dimension D, row-major, row-major.</summary>
 public sealed class FeatureSet
 {
     /// <summary>Wraps rows (length must be a multiple of <paramref name="dimension"/>).</summary>
@@ -35,53 +33,9 @@ public sealed class FeatureSet
         return new FeatureSet(rows, Dimension);
     }
 
-    /// <summary>Euclidean distance between vector i of this set and vector j of <paramref name="other"/>.</summary>
-    public float Distance(int i, FeatureSet other, int j) => TensorPrimitives.Distance(this[i], other[j]);
-
     /// <summary>
-    /// For every vector, the distance to its k-th nearest neighbour among the OTHER vectors of the set
-    /// (self excluded, as Naeem et al. define the radii).
+    /// For every vector, the squared distance to its k-th nearest neighbour among the OTHER vectors of the set (self
+    /// excluded, as Naeem et al. define the radii), from blocked products (<see cref="DistanceScan"/>).
     /// </summary>
-    public float[] KthNeighbourRadii(int k)
-    {
-        if (k < 1 || k >= Count)
-            throw new ArgumentException($"k = {k}: needs 1 ≤ k < number of samples ({Count})");
-        var radii = new float[Count];
-        Parallel.For(0, Count, () => new float[Count], (i, _, row) =>
-        {
-            int m = 0;
-            for (int j = 0; j < Count; j++)
-                if (j != i)
-                    row[m++] = Distance(i, this, j);
-            radii[i] = Select(row.AsSpan(0, m), k - 1);
-            return row;
-        }, _ => { });
-        return radii;
-    }
-
-    /// <summary>The (0-based) rank-th smallest value; reorders the span.</summary>
-    private static float Select(Span<float> values, int rank)
-    {
-        int lo = 0, hi = values.Length - 1;
-        while (lo < hi)
-        {
-            float pivot = values[(lo + hi) >>> 1];
-            int i = lo, j = hi;
-            while (i <= j)
-            {
-                while (values[i] < pivot) i++;
-                while (values[j] > pivot) j--;
-                if (i <= j)
-                {
-                    (values[i], values[j]) = (values[j], values[i]);
-                    i++;
-                    j--;
-                }
-            }
-            if (rank <= j) hi = j;
-            else if (rank >= i) lo = i;
-            else return values[rank];
-        }
-        return values[rank];
-    }
+    public double[] KthNeighbourSquaredRadii(int k) => DistanceScan.KthSquaredRadii(this, k);
 }

@@ -116,22 +116,29 @@ public sealed record KidResult(double Kid, double StandardError, int SubsetSize,
         var perClass = new Dictionary<int, int>();
         foreach (int i in ix)
             perClass[labels[i]] = perClass.GetValueOrDefault(labels[i]) + 1;
-        // k is symmetric: each pair once (j > i), doubled. Row sums are kept per row and added in order, so the
-        // result does not depend on how the rows were spread over threads.
+        // k is symmetric: each pair once (j > i), doubled. A block of rows meets only the rows from its first one on, as
+        // blocked products; row sums are kept per row and added in order, so the result does not depend on the threads.
+        const int block = 64;
+        int d = x.Dimension;
+        var rows = x.Gather(ix);
         var rowSums = new double[m];
-        Parallel.For(0, m, i =>
+        Parallel.For(0, (m + block - 1) / block, () => System.Buffers.ArrayPool<double>.Shared.Rent(block * m), (b, _, buffer) =>
         {
-            var xi = x[ix[i]];
-            int li = labels[ix[i]];
-            int n = perClass[li];
-            double w = n > 1 ? n / (n - 1.0) : 1.0, sum = 0;
-            for (int j = i + 1; j < m; j++)
+            int r0 = b * block, count = Math.Min(block, m - r0), cols = m - r0;
+            PairwiseProducts.Products(rows.AsSpan(r0 * d, count * d), rows.AsSpan(r0 * d, cols * d), d, buffer, cols);
+            for (int r = 0; r < count; r++)
             {
-                double k = Kernel(System.Numerics.Tensors.TensorPrimitives.Dot(xi, x[ix[j]]), x.Dimension);
-                sum += labels[ix[j]] == li ? k * w : k;
+                int li = labels[ix[r0 + r]], n = perClass[li];
+                double w = n > 1 ? n / (n - 1.0) : 1.0, sum = 0;
+                for (int c = r + 1; c < cols; c++)
+                {
+                    double k = Kernel(buffer[r * cols + c], d);
+                    sum += labels[ix[r0 + c]] == li ? k * w : k;
+                }
+                rowSums[r0 + r] = sum;
             }
-            rowSums[i] = sum;
-        });
+            return buffer;
+        }, buffer => System.Buffers.ArrayPool<double>.Shared.Return(buffer));
         double total = 0;
         foreach (double r in rowSums)
             total += r;

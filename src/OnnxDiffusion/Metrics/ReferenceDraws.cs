@@ -41,8 +41,15 @@ public sealed class ReferenceDraws
         for (int d = 0; d < count; d++)
         {
             var indices = ClassBalancedSubset.Select(images, n, DrawSeed(seed, d));
+            // A draw of whole classes is the same set every time (a fake set as large as the reference): one draw object,
+            // so its radii, and the comparisons made with it, are computed once.
+            if (d > 0 && draws[^1].Indices.AsSpan().SequenceEqual(indices))
+            {
+                draws.Add(draws[^1]);
+                continue;
+            }
             var features = reference.Features.Subset(indices);
-            draws.Add(new ReferenceDraw(indices, features, features.KthNeighbourRadii(reference.K)));
+            draws.Add(new ReferenceDraw(indices, features, features.KthNeighbourSquaredRadii(reference.K)));
         }
         return new ReferenceDraws(n, draws, seed);
     }
@@ -54,5 +61,5 @@ public sealed class ReferenceDraws
 /// <summary>One equal-size draw: indices into the reference, their features and k-NN radii.</summary>
 /// <param name="Indices">Indices into the reference images.</param>
 /// <param name="Features">The drawn feature vectors.</param>
-/// <param name="Radii">Their k-NN radii among themselves (self excluded).</param>
-public sealed record ReferenceDraw(int[] Indices, FeatureSet Features, float[] Radii);
+/// <param name="SquaredRadii">Their squared k-NN radii among themselves (self excluded).</param>
+public sealed record ReferenceDraw(int[] Indices, FeatureSet Features, double[] SquaredRadii);

@@ -31,53 +31,36 @@ public sealed record SourceIdentifiabilityResult(double RankOneShare, double Med
             throw new ArgumentException("source identifiability needs samples and a pool of real images");
         var x = new DoubleRows(samples);
         var p = new DoubleRows(pool);
-        var poolNorms = Norms(p);
-        var sampleNorms = Norms(x);
-        var ranks = new int[x.Count];
-        var allPool = DoubleRows.All(p.Count);
-        // Row blocks bound the product buffer (block × pool doubles) whatever the set sizes.
-        const int block = 256;
-        var products = new double[block * p.Count];
-        for (int r0 = 0; r0 < x.Count; r0 += block)
+        int d = x.Dimension;
+        // The own source's distance by the same expansion and summation order as the scan's tiles, so the comparison is
+        // like for like and a copy of its source sits at exactly 0.
+        var own = new double[x.Count];
+        for (int i = 0; i < x.Count; i++)
         {
-            int rows = Math.Min(block, x.Count - r0);
-            x.Products(Enumerable.Range(r0, rows).ToArray(), p, allPool, products);
-            Parallel.For(0, rows, r =>
-            {
-                int i = r0 + r, own = sourceInPool[i];
-                if ((uint)own >= (uint)p.Count)
-                    throw new ArgumentOutOfRangeException(nameof(sourceInPool), own, $"sample {i}: source outside the pool of {p.Count}");
-                double ownDistance = SquaredDistance(x[i], p[own]);
-                int closer = 0;
-                for (int j = 0; j < p.Count; j++)
-                    if (j != own && sampleNorms[i] + poolNorms[j] - 2 * products[r * p.Count + j] < ownDistance)
-                        closer++;
-                ranks[i] = closer + 1;
-            });
+            int s = sourceInPool[i];
+            if ((uint)s >= (uint)p.Count)
+                throw new ArgumentOutOfRangeException(nameof(sourceInPool), s, $"sample {i}: source outside the pool of {p.Count}");
+            double ns = PairwiseProducts.Dot(p[s], p[s]), ni = PairwiseProducts.Dot(x[i], x[i]);
+            own[i] = Math.Max(0, ni + ns - 2 * PairwiseProducts.Dot(x[i], p[s]));
         }
+        var closer = new int[x.Count];
+        DistanceScan.Run(x, pool, (i0, rows, j0, cols, tile) =>
+        {
+            for (int r = 0; r < rows; r++)
+            {
+                int i = i0 + r, source = sourceInPool[i], count = 0;
+                double limit = own[i];
+                var row = tile.Slice(r * cols, cols);
+                for (int c = 0; c < cols; c++)
+                    if (row[c] < limit && j0 + c != source)
+                        count++;
+                closer[i] += count;
+            }
+        });
+        var ranks = closer.Select(c => c + 1).ToArray();
         Array.Sort(ranks);
         int n = ranks.Length;
         double median = n % 2 == 1 ? ranks[n / 2] : (ranks[n / 2 - 1] + ranks[n / 2]) / 2.0;
         return new SourceIdentifiabilityResult(ranks.Count(k => k == 1) / (double)n, median, p.Count);
-    }
-
-    private static double[] Norms(DoubleRows x)
-    {
-        var norms = new double[x.Count];
-        for (int i = 0; i < x.Count; i++)
-            norms[i] = System.Numerics.Tensors.TensorPrimitives.Dot(x[i], x[i]);
-        return norms;
-    }
-
-    // Direct difference, not the norm expansion: a copy of its source is at exactly 0, which the expansion can miss by rounding.
-    private static double SquaredDistance(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        double s = 0;
-        for (int k = 0; k < a.Length; k++)
-        {
-            double d = a[k] - b[k];
-            s += d * d;
-        }
-        return s;
     }
 }

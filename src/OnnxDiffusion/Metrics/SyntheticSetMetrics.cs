@@ -66,6 +66,24 @@ public sealed record SyntheticSetMetrics
     /// <summary>Real images ranked for source identifiability: the set's distinct sources (reconstructions only).</summary>
     [JsonPropertyName("source_pool")] public int? SourcePool { get; init; }
 
+    /// <summary>
+    /// Share of the set's images nearer their nearest training image than that image is to its own nearest other training
+    /// image (<see cref="MemorisationReference"/>; null when no training features were given).
+    /// </summary>
+    [JsonPropertyName("copy_share")] public double? CopyShare { get; init; }
+
+    /// <summary>Median of d(image, nearest training image) ÷ that training image's nearest-other-neighbour distance.</summary>
+    [JsonPropertyName("copy_median_ratio")] public double? CopyMedianRatio { get; init; }
+
+    /// <summary>Training images searched for the copy check.</summary>
+    [JsonPropertyName("copy_pool")] public int? CopyPool { get; init; }
+
+    /// <summary>
+    /// The copy share of a real reference set of the same size that was not trained on (the CLI's: a class-balanced draw of
+    /// the real set; in the experiment the real row plays this part).
+    /// </summary>
+    [JsonPropertyName("copy_share_reference")] public double? CopyShareReference { get; init; }
+
     /// <summary>Precision / recall / density / coverage of each class against the same class's real images (null in results made before it).</summary>
     [JsonPropertyName("per_class")] public IReadOnlyList<ClassPrdc>? PerClass { get; init; }
 
@@ -102,10 +120,12 @@ public sealed record SyntheticSetMetrics
     /// Computes every metric of <paramref name="fake"/> against a prepared real reference. With <paramref name="draws"/>,
     /// precision / recall / density / coverage are the means over equal-size draws of the reference (the fake set is
     /// subsampled class-balanced to the draw size when it is larger); the Fréchet distance and the mode measures always
-    /// use the whole reference.
+    /// use the whole reference. With <paramref name="memorisation"/> (training features), the copy check runs, leaving out
+    /// image i's own training image <paramref name="selfInTrain"/>[i] when the set is drawn from the training split.
     /// </summary>
     public static SyntheticSetMetrics Compute(IFeatureExtractor extractor, RealReference reference, LabeledImages fake,
-        IReadOnlyList<int>? sourceIndex = null, LabeledImages? sources = null, ReferenceDraws? draws = null)
+        IReadOnlyList<int>? sourceIndex = null, LabeledImages? sources = null, ReferenceDraws? draws = null,
+        MemorisationReference? memorisation = null, IReadOnlyList<int>? selfInTrain = null)
     {
         var (ff, fl) = extractor.Run(fake);
         int d = reference.Features.Dimension, k = reference.K;
@@ -116,12 +136,13 @@ public sealed record SyntheticSetMetrics
                 warnings.Add($"{name} set has {s.Count} samples, fewer than the feature dimension {s.Dimension}: Fréchet distance is unreliable");
         var fakeSet = new FeatureSet(ff, d);
         var (prdc, spread, nReal, nFake) = draws is null
-            ? (PrdcResult.Compute(reference.Features, reference.Radii, fakeSet, k), null, reference.Features.Count, fakeSet.Count)
+            ? (PrdcResult.Compute(reference.Features, reference.SquaredRadii, fakeSet, k), null, reference.Features.Count, fakeSet.Count)
             : OverDraws(draws, fake, fakeSet, k);
         var modes = ModeConcentrationResult.Compute(reference.Features, reference.Images.Labels, fakeSet, fake.Labels);
         var pixel = sourceIndex is null ? null : PixelFidelityResult.Compute(fake, sources ?? reference.Images, sourceIndex);
         var kid = KidResult.Compute(reference.Kid, fakeSet, fake.Labels);
         var identity = sourceIndex is null ? null : Identifiability(extractor, fakeSet, sources ?? reference.Images, sourceIndex);
+        var copies = memorisation?.Compute(fakeSet, selfInTrain);
         return new SyntheticSetMetrics
         {
             Fd = FrechetDistance.Compute(reference.Stats, fs),
@@ -143,6 +164,9 @@ public sealed record SyntheticSetMetrics
             SourceRankOneShare = identity?.RankOneShare,
             SourceMedianRank = identity?.MedianRank,
             SourcePool = identity?.PoolSize,
+            CopyShare = copies?.CopyShare,
+            CopyMedianRatio = copies?.MedianDistanceRatio,
+            CopyPool = copies?.Pool,
             PerClass = ClassPrdc.Compute(reference, fakeSet, fake, draws),
             K = k,
             NReal = nReal,
@@ -184,14 +208,24 @@ public sealed record SyntheticSetMetrics
     {
         var results = new List<PrdcResult>(draws.Draws.Count);
         int nFake = 0;
+        // The whole fake set's radii serve every draw it is compared with whole; a draw object met again (the same set) gives
+        // the same comparison.
+        double[]? wholeFakeRadii = null;
+        var seen = new Dictionary<object, PrdcResult>(ReferenceEqualityComparer.Instance);
         for (int i = 0; i < draws.Draws.Count; i++)
         {
             var draw = draws.Draws[i];
-            var side = fakeSet;
             if (fake.Count > draw.Indices.Length)
-                side = fakeSet.Subset(ClassBalancedSubset.Select(fake, draws.PerClass, ReferenceDraws.DrawSeed(draws.Seed, i)));
-            nFake = side.Count;
-            results.Add(PrdcResult.Compute(draw.Features, draw.Radii, side, k));
+            {
+                var side = fakeSet.Subset(ClassBalancedSubset.Select(fake, draws.PerClass, ReferenceDraws.DrawSeed(draws.Seed, i)));
+                nFake = side.Count;
+                results.Add(PrdcResult.Compute(draw.Features, draw.SquaredRadii, side, k));
+                continue;
+            }
+            nFake = fakeSet.Count;
+            if (!seen.TryGetValue(draw, out var result))
+                seen[draw] = result = PrdcResult.Compute(draw.Features, draw.SquaredRadii, fakeSet, wholeFakeRadii ??= fakeSet.KthNeighbourSquaredRadii(k), k);
+            results.Add(result);
         }
         PrdcResult Pick(Func<IEnumerable<double>, double> f) => new(
             f(results.Select(r => r.Precision)), f(results.Select(r => r.Recall)),
@@ -223,7 +257,7 @@ public sealed class RealReference
         K = k;
         Features = new FeatureSet(rf, extractor.FeatureDim);
         Stats = GaussianStats.Of(rf, extractor.FeatureDim);
-        _radii = new Lazy<float[]>(() => Features.KthNeighbourRadii(k));
+        _radii = new Lazy<double[]>(() => Features.KthNeighbourSquaredRadii(k));
         _kid = new Lazy<KidReference>(() => new KidReference(Features, real.Labels));
     }
 
@@ -233,7 +267,7 @@ public sealed class RealReference
     public KidReference Kid => _kid.Value;
 
     // The O(N²) part, needed only when P/R/D/C compare with the whole reference rather than with equal-size draws.
-    private readonly Lazy<float[]> _radii;
+    private readonly Lazy<double[]> _radii;
 
     /// <summary>The real images.</summary>
     public LabeledImages Images { get; }
@@ -247,6 +281,6 @@ public sealed class RealReference
     /// <summary>Gaussian fit of the features.</summary>
     public GaussianStats Stats { get; }
 
-    /// <summary>k-NN radii of the real features (self excluded).</summary>
-    public float[] Radii => _radii.Value;
+    /// <summary>Squared k-NN radii of the real features (self excluded).</summary>
+    public double[] SquaredRadii => _radii.Value;
 }

@@ -11,7 +11,10 @@ public class MetricsCommandTests
     {
         string data = Path.Combine(TestData.Root, "data", "fashion-mnist");
         var sw = new StringWriter();
-        int rc = MetricsCommand.Execute(data, "test", data, "test", Path.Combine(TestData.Root, "models", "fashion-mnist-features"), 5, json: true, sw);
+        // The copy check's pool is the test split itself here: every fake image is a pool image, so all are copies, while the
+        // reference draw, left out of the pool one image at a time, is not.
+        int rc = MetricsCommand.Execute(data, "test", data, "test", Path.Combine(TestData.Root, "models", "fashion-mnist-features"), 5, json: true, sw,
+            trainSplit: "test");
         Assert.Equal(0, rc);
         using var doc = JsonDocument.Parse(sw.ToString());
         var r = doc.RootElement;
@@ -23,6 +26,9 @@ public class MetricsCommandTests
         Assert.Equal(1.0, r.GetProperty("coverage").GetDouble());
         Assert.Equal(1.0, r.GetProperty("centroid_distance_ratio").GetDouble(), 9);
         Assert.InRange(r.GetProperty("label_fidelity").GetDouble(), 0.9, 1.0);
+        Assert.Equal(1.0, r.GetProperty("copy_share").GetDouble());
+        Assert.Equal(10000, r.GetProperty("copy_pool").GetInt32());
+        Assert.InRange(r.GetProperty("copy_share_reference").GetDouble(), 0.01, 0.99);
     }
 
     [Fact]

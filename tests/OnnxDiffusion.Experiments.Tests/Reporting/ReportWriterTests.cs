@@ -142,7 +142,8 @@ public sealed class ReportWriterTests : IDisposable
     {
         string md = File.ReadAllText(ReportWriter.Write(_dir, TestResults.AllSupported(), null).ReportPath);
         Assert.Contains("## Kernel distance, diversity and source identifiability", md);
-        Assert.Contains("| set | strength | KID | KID SE | Vendi | own source nearest | own source median rank |", md);
+        Assert.Contains("| set | strength | KID | KID SE | Vendi | own source nearest | own source median rank | copy-like share |", md);
+        Assert.Contains("\"Copy-like share\" is the share of a set's images nearer their nearest training image", md);
         // The real row's KID is 5/100 ± jitter with standard error 0.01: more than 2 standard errors from 0.
         Assert.Contains("more than 2 standard errors from 0", md);
         Assert.Contains("median rank (n + 1)/2 = 50.5, with n = 100", md);

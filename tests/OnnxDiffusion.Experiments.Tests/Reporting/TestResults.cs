@@ -94,6 +94,8 @@ internal static class TestResults
         Kid = fd / 100, KidStandardError = 0.01, KidSubsetSize = 100, KidSubsets = 100, Vendi = 20 - fd / 10,
         SourceRankOneShare = psnr is null ? null : Math.Min(1, psnr.Value / 30), SourceMedianRank = psnr is null ? null : 1 + 50 / psnr.Value,
         SourcePool = psnr is null ? null : 100,
+        // Copies fall with strength as the source fades; the real and generated rows sit at a base rate.
+        CopyShare = psnr is null ? 0.2 : Math.Min(1, psnr.Value / 30),
         // Class 1's coverage falls three times as fast as class 0's with the set's own coverage trend.
         PerClass =
         [

@@ -2,7 +2,7 @@ using OnnxDiffusion.Metrics;
 
 namespace OnnxDiffusion.Tests.Metrics;
 
-/// <summary>The two 6 × 3 sets of tests/fixtures/metrics-reference/kid_vendi_reference.py, which prints their reference values.</summary>
+/// <summary>The two 6 × 3 sets of tests/fixtures/metrics-reference/kid_vendi_reference.py, which prints their reference values (KID, Vendi, copy check).</summary>
 internal static class HandMadeRows
 {
     public static FeatureSet X => new([

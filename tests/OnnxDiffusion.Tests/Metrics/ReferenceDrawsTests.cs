@@ -46,12 +46,31 @@ public class ReferenceDrawsTests
             Assert.Equal(100, d.Indices.Length);
             Assert.Equal(50, d.Indices.Count(i => reference.Images.Labels[i] == 0));
             Assert.Equal(100, d.Features.Count);
-            Assert.Equal(100, d.Radii.Length);
+            Assert.Equal(100, d.SquaredRadii.Length);
         });
         Assert.NotEqual(draws.Draws[0].Indices, draws.Draws[1].Indices);
         Assert.Equal(draws.Draws[2].Indices, ReferenceDraws.Create(reference, 50, 3, 9).Draws[2].Indices);
         // A reference class smaller than asked caps the draw size.
         Assert.Equal(400, ReferenceDraws.Create(reference, 1000, 1, 9).PerClass);
+    }
+
+    [Fact]
+    public void Draws_of_whole_classes_are_one_draw_object_and_give_the_single_comparisons_values()
+    {
+        using var f = new PixelFeatures();
+        var real = Gaussian(60, 1);
+        var reference = new RealReference(f, real, 5);
+        var draws = ReferenceDraws.Create(reference, 60, 4, 9);
+        Assert.All(draws.Draws, d => Assert.Same(draws.Draws[0], d));
+        var fake = Gaussian(60, 2);
+        var m = SyntheticSetMetrics.Compute(f, reference, fake, draws: draws);
+        var whole = SyntheticSetMetrics.Compute(f, reference, fake);
+        Assert.Equal(whole.Precision, m.Precision);
+        Assert.Equal(whole.Recall, m.Recall);
+        Assert.Equal(whole.Density, m.Density);
+        Assert.Equal(whole.Coverage, m.Coverage);
+        Assert.Equal(0, m.PrdcDrawSd!.Coverage);
+        Assert.Equal(whole.PerClass!.Select(c => c.Coverage), m.PerClass!.Select(c => c.Coverage));
     }
 
     [Fact]
