@@ -56,7 +56,7 @@ public static class MetricsCommand
         if (draws < 0)
             throw new ConfigException($"--draws {draws}: expected 0 (the whole real set) or a positive count");
         RefuseIncomplete(fakeDir);
-        var (fakeChannels, fakeSize) = ShapeOf(fakeDir);
+        var (fakeChannels, fakeSize) = ShapeOf(fakeDir, fakeSplit);
         var (opened, chosen) = FeatureExtractors.Open(featuresDir, CommonOptions.Resolve(CommonOptions.EmbeddedFeatures), fakeChannels, fakeSize);
         using var extractor = opened;
         if (chosen is not null)
@@ -128,13 +128,31 @@ public static class MetricsCommand
             : CommonOptions.Resolve(value);
 
     /// <summary>Channels and size of a synthetic set from its recipe ((3, 0) when unknown: generic extractors take RGB of any size).</summary>
-    private static (int Channels, int Size) ShapeOf(string dir)
+    // The fake images' shape, for `auto` to pick a feature model that takes them: the recipe's for a synthetic set, an
+    // IDX split's header, or an ImageFolder's first PNG (width and colour type); anything else reads as RGB of unknown size.
+    private static (int Channels, int Size) ShapeOf(string dir, string split)
     {
         string config = Path.Combine(dir, SyntheticDatasetWriter.ConfigName);
-        if (!File.Exists(config))
+        if (File.Exists(config))
+        {
+            var c = SyntheticRunConfig.Load(config);
+            return (c.Channels, c.ImageSize);
+        }
+        if (DatasetLoader.IsIdx(dir, split))
+        {
+            var idx = IdxDataset.Load(dir, split);
+            return (idx.Channels, idx.Height);
+        }
+        string root = Directory.Exists(Path.Combine(dir, split)) ? Path.Combine(dir, split) : dir;
+        string? first = Directory.Exists(root) ? ImageFolderDataset.List(root, null).Files.FirstOrDefault().Path : null;
+        var head = new byte[26];
+        if (first is null || !first.EndsWith(".png", StringComparison.OrdinalIgnoreCase))
             return (3, 0);
-        var c = SyntheticRunConfig.Load(config);
-        return (c.Channels, c.ImageSize);
+        using (var f = File.OpenRead(first))
+            if (f.ReadAtLeast(head, head.Length, throwOnEndOfStream: false) < head.Length)
+                return (3, 0); // too short to be a PNG: the loader names the file
+        int width = (head[16] << 24) | (head[17] << 16) | (head[18] << 8) | head[19];
+        return (head[25] is 0 or 4 ? 1 : 3, width); // PNG colour types 0 and 4 are grey (4 with alpha)
     }
 
     /// <summary>The real index of each fake image, when the fake folder's manifest points into this real split.</summary>

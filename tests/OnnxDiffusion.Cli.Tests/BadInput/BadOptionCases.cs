@@ -32,6 +32,7 @@ internal static class BadOptionCases
         yield return new("schedule-sampler", "sampler 'euler'", f => ["schedule", "--config", f.Model, "--sampler", "euler"]);
         yield return new("metrics-real-missing", "/nonexistent-real", f => ["metrics", "--real", "/nonexistent-real", "--fake", f.Data]);
         yield return new("metrics-real-split", "split 'bogus'", f => ["metrics", "--fake", f.Data, "--real-split", "bogus"]);
+        yield return new("metrics-train-split", "split 'bogus'", _ => ["metrics", "--fake", Path.Combine(TestData.Root, "data", "fashion-mnist"), "--fake-split", "test", "--train-split", "bogus"]);
         yield return new("metrics-fake-split", "split 'bogus'", f => ["metrics", "--fake", Path.Combine(TestData.Root, "data", "fashion-mnist"), "--fake-split", "bogus"]);
     }
 }
