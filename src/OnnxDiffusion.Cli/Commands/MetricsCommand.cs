@@ -35,10 +35,14 @@ public static class MetricsCommand
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
         var cmd = new Command("metrics", "Distribution metrics of a synthetic dataset against a real one.") { real, realSplit, fake, fakeSplit, features, k, draws, json };
         cmd.SetAction(p => CommandRunner.Run(() => Execute(
-            CommonOptions.Resolve(p.GetValue(real)!), p.GetValue(realSplit)!, CommonOptions.Resolve(p.GetValue(fake)!), p.GetValue(fakeSplit)!,
+            CommonOptions.Resolve(p.GetValue(real)!), Split("--real-split", p.GetValue(realSplit)!), CommonOptions.Resolve(p.GetValue(fake)!), Split("--fake-split", p.GetValue(fakeSplit)!),
             ResolveFeatures(p.GetValue(features)!), p.GetValue(k), p.GetValue(json), Console.Out, p.GetValue(draws))));
         return cmd;
     }
+
+    // Checked before the feature model loads, naming the option: the loader would only say "split" once it reached that set.
+    private static string Split(string option, string split) =>
+        split is "train" or "test" ? split : throw new ConfigException($"{option} '{split}': expected train or test");
 
     /// <summary>Computes and prints the metrics.</summary>
     public static int Execute(string realDir, string realSplit, string fakeDir, string fakeSplit, string featuresDir, int k, bool json, TextWriter output,

@@ -206,7 +206,7 @@ internal static partial class BadInputCases
         yield return new("metrics-features-missing", "/nonexistent-features", f => ["metrics", "--fake", f.Data, "--features", "/nonexistent-features"]);
         yield return new("metrics-incomplete-set", "synthetic set is not whole: a/000000.png is missing", f => ["metrics", "--fake", SyntheticSet(f, "partial", 2)]);
 
-        foreach (var c in EmptyValueCases().Concat(RangeCases()).Concat(JsonValueCases()))
+        foreach (var c in EmptyValueCases().Concat(RangeCases()).Concat(JsonValueCases()).Concat(IntegrityCases()))
             yield return c;
     }
 }
