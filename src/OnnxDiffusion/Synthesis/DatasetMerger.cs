@@ -89,10 +89,11 @@ public static class DatasetMerger
             }
             File.Move(partial, manifest, overwrite: true);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or OutputException)
         {
+            // A full disk part way: no manifest debris; the images copied so far are whole and the rerun finishes the merge.
             File.Delete(partial);
-            throw AtomicFile.Failure(manifest, ex);
+            throw ex as OutputException ?? AtomicFile.Failure(manifest, ex);
         }
         SyntheticDatasetWriter.Open(outDir, recipe).WriteGrid(Math.Min(10, recipe.PerClass));
         return merged;
