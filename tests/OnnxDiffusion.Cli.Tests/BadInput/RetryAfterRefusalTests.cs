@@ -34,6 +34,21 @@ public class RetryAfterRefusalTests
     }
 
     [Fact]
+    public void AGuidanceThatOverflowsIsNamedAndItsCorrectedRunIsNotRefused()
+    {
+        string clean = TestData.NewDir("overflow-clean"), outDir = TestData.NewDir("overflow");
+        Ok(Generate(clean));
+        // Fits a float32, so it passes the up-front check; u + w·(c − u) then overflows in the first step.
+        var (code, err) = TestData.RunCli(Generate(outDir, "--guidance", "3.4e38"));
+        Assert.True(code == 2, $"exit {code}: {err}");
+        Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("error: guidance scale 3.4E+38: u + w·(c − u) overflows float32", err);
+        Assert.DoesNotContain("unet.onnx", err);
+        Ok(Generate(outDir));
+        Assert.Equal(TestData.Pngs(clean), TestData.Pngs(outDir));
+    }
+
+    [Fact]
     public void ARecipeWithImagesIsStillProtected()
     {
         string outDir = TestData.NewDir("retry-protected");
