@@ -47,6 +47,16 @@ internal static partial class BadInputCases
         yield return Gen("guidance-beyond-float", "--guidance 3.5E+38", ("--guidance", "3.5e38"));
         yield return Rec("reconstruct-guidance-beyond-float", "--guidance 1E+39", ("--guidance", "1e39"));
         yield return Model("model-default-guidance-beyond-float", "'default_guidance_scale' = 1E+308", f => f.EditModel("model.json", "default_guidance_scale", 1e308));
+        yield return new("byom-default-guidance-beyond-float", "onnxdiffusion.json: key 'default_guidance_scale'", f => Cmd("generate", f, ("--model", Path.Combine(f.Root, "byom"))), f =>
+        {
+            string dir = Path.Combine(f.Root, "byom");
+            Directory.CreateDirectory(dir);
+            foreach (var file in Directory.GetFiles(Path.Combine(TestData.Root, "tests", "fixtures", "byom", "cond-rgb16")))
+                File.Copy(file, Path.Combine(dir, Path.GetFileName(file)));
+            var obj = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "onnxdiffusion.json")))!.AsObject();
+            obj["default_guidance_scale"] = 1e308;
+            File.WriteAllText(Path.Combine(dir, "onnxdiffusion.json"), obj.ToJsonString());
+        });
         yield return Plan("plan-guidance-beyond-float", "guidance = 1E+308", "{ \"guidance\": 1e308 }");
         // Counts whose product with the class count overflows an int, or that overflow it alone.
         yield return Rec("reconstruct-per-class-int-max", "fewer than --per-class 2147483647", ("--per-class", "2147483647"));
