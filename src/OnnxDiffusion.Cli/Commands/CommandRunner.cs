@@ -30,6 +30,11 @@ public static class CommandRunner
         {
             return Fail(ex.Message);
         }
+        catch (UnauthorizedAccessException ex)
+        {
+            // A folder or file the user's account may not read or write: their setup, not a bug; the message names the path.
+            return Fail(ex.Message);
+        }
         catch (OperationCanceledException)
         {
             Console.Error.WriteLine("cancelled");

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Parsing;
 
 namespace OnnxDiffusion.Cli.Commands;
 
@@ -9,17 +10,17 @@ internal static class CommonOptions
 
     public const string EmbeddedFeatures = "models/fashion-mnist-features";
 
-    public static Option<string> Model() => new("--model")
+    public static Option<string> Model() => new Option<string>("--model")
     {
         Description = "model: our folder (model.json), a diffusers pipeline folder (model_index.json, unet/model.onnx, scheduler/), or a bare .onnx beside a scheduler_config.json",
         DefaultValueFactory = _ => EmbeddedModel,
-    };
+    }.NonEmpty();
 
-    public static Option<string> Device() => new("--device")
+    public static Option<string> Device() => new Option<string>("--device")
     {
         Description = "auto | cpu | cuda — for ONNX Runtime and the sampler kernels",
         DefaultValueFactory = _ => "auto",
-    };
+    }.NonEmpty("auto, cpu or cuda");
 
     public static Option<int?> Steps() => new("--steps") { Description = "inference steps (default: the model card's)" };
 
@@ -56,6 +57,30 @@ internal static class CommonOptions
     };
 
     public static Option<int> Batch() => new("--batch") { Description = "images per network batch", DefaultValueFactory = _ => 64 };
+
+    /// <summary>
+    /// Refuses an empty or blank value at parse time. Without it an empty path resolves to the program's own folder,
+    /// so the error that follows names that folder instead of the option the user got wrong.
+    /// </summary>
+    public static T NonEmpty<T>(this T symbol, string expected = "a path")
+        where T : Symbol
+    {
+        void Check(SymbolResult r, string name)
+        {
+            if (r.Tokens.Any(t => string.IsNullOrWhiteSpace(t.Value)))
+                r.AddError($"{name} '': expected {expected}, not an empty string");
+        }
+        switch (symbol)
+        {
+            case Option o:
+                o.Validators.Add(r => Check(r, o.Name));
+                break;
+            case Argument a:
+                a.Validators.Add(r => Check(r, a.Name));
+                break;
+        }
+        return symbol;
+    }
 
     /// <summary>
     /// Resolves a repository-relative default (the embedded model or data) from the working directory or,

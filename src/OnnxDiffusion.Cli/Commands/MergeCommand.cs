@@ -9,8 +9,8 @@ public static class MergeCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var output = new Option<string>("--out") { Description = "merged dataset folder (new or empty)", Required = true };
-        var shards = new Argument<string[]>("shards") { Description = "the shard output folders", Arity = ArgumentArity.OneOrMore };
+        var output = new Option<string>("--out") { Description = "merged dataset folder (new or empty; rerun to finish an interrupted merge)", Required = true }.NonEmpty();
+        var shards = new Argument<string[]>("shards") { Description = "the shard output folders", Arity = ArgumentArity.OneOrMore }.NonEmpty();
         var cmd = new Command("merge", "Join the outputs of --shard i/n runs into one dataset.") { output, shards };
         cmd.SetAction(p => CommandRunner.Run(() =>
         {

@@ -18,15 +18,15 @@ public static class MetricsCommand
     /// <summary>Creates the command.</summary>
     public static Command Create()
     {
-        var real = new Option<string>("--real") { Description = "real dataset: IDX folder or ImageFolder", DefaultValueFactory = _ => "data/fashion-mnist" };
+        var real = new Option<string>("--real") { Description = "real dataset: IDX folder or ImageFolder", DefaultValueFactory = _ => "data/fashion-mnist" }.NonEmpty();
         var realSplit = new Option<string>("--real-split") { Description = "train | test", DefaultValueFactory = _ => "test" };
-        var fake = new Option<string>("--fake") { Description = "synthetic dataset (ImageFolder, or IDX with --fake-split)", Required = true };
+        var fake = new Option<string>("--fake") { Description = "synthetic dataset (ImageFolder, or IDX with --fake-split)", Required = true }.NonEmpty();
         var fakeSplit = new Option<string>("--fake-split") { Description = "split when --fake is an IDX folder", DefaultValueFactory = _ => "train" };
         var features = new Option<string>("--features")
         {
             Description = "feature model: a folder with features.json + .onnx (any ONNX model with a named feature output), 'resnet18' (frozen ImageNet ResNet18, for RGB data) or 'auto' (the embedded Fashion-MNIST features when they take the images, else resnet18)",
             DefaultValueFactory = _ => FeatureExtractors.Auto,
-        };
+        }.NonEmpty("a folder, resnet18 or auto");
         var k = new Option<int>("--k") { Description = "k of the k-NN radii", DefaultValueFactory = _ => 5 };
         var draws = new Option<int>("--draws")
         {
@@ -42,10 +42,14 @@ public static class MetricsCommand
         var json = new Option<bool>("--json") { Description = "print one JSON object" };
         var cmd = new Command("metrics", "Distribution metrics of a synthetic dataset against a real one.") { real, realSplit, fake, fakeSplit, features, k, draws, trainSplit, json };
         cmd.SetAction(p => CommandRunner.Run(() => Execute(
-            CommonOptions.Resolve(p.GetValue(real)!), p.GetValue(realSplit)!, CommonOptions.Resolve(p.GetValue(fake)!), p.GetValue(fakeSplit)!,
+            CommonOptions.Resolve(p.GetValue(real)!), Split("--real-split", p.GetValue(realSplit)!), CommonOptions.Resolve(p.GetValue(fake)!), Split("--fake-split", p.GetValue(fakeSplit)!),
             ResolveFeatures(p.GetValue(features)!), p.GetValue(k), p.GetValue(json), Console.Out, p.GetValue(draws), p.GetValue(trainSplit)!)));
         return cmd;
     }
+
+    // Checked before the feature model loads, naming the option: the loader would only say "split" once it reached that set.
+    private static string Split(string option, string split) =>
+        split is "train" or "test" ? split : throw new ConfigException($"{option} '{split}': expected train or test");
 
     /// <summary>Computes and prints the metrics.</summary>
     public static int Execute(string realDir, string realSplit, string fakeDir, string fakeSplit, string featuresDir, int k, bool json, TextWriter output,
@@ -53,8 +57,8 @@ public static class MetricsCommand
     {
         if (k < 1)
             throw new ConfigException($"--k {k}: expected an integer ≥ 1");
-        if (draws < 0)
-            throw new ConfigException($"--draws {draws}: expected 0 (the whole real set) or a positive count");
+        if (draws < 0 || draws > Experiments.Plan.ExperimentPlan.MaxDraws)
+            throw new ConfigException($"--draws {draws}: expected 0 (the whole real set) … {Experiments.Plan.ExperimentPlan.MaxDraws}");
         RefuseIncomplete(fakeDir);
         var (fakeChannels, fakeSize) = ShapeOf(fakeDir, fakeSplit);
         var (opened, chosen) = FeatureExtractors.Open(featuresDir, CommonOptions.Resolve(CommonOptions.EmbeddedFeatures), fakeChannels, fakeSize);
@@ -68,7 +72,7 @@ public static class MetricsCommand
         // k-NN radii and a covariance need enough points on each side; say so rather than fail inside the maths.
         foreach (var (name, set) in new[] { ("--real", realSet), ("--fake", fakeSet) })
             if (set.Count <= k)
-                throw new DataFormatException($"{name} {set.Source}: {set.Count} images; k-NN metrics with --k {k} need at least {k + 1}");
+                throw new DataFormatException($"{name} {set.Source}: {set.Count} images; k-NN metrics with --k {k} need at least {(long)k + 1}");
         var reference = new RealReference(extractor, realSet, k);
         // Equal sizes: draws of as many real images per class as the fake set's smallest class has.
         int perClass = Enumerable.Range(0, fakeSet.ClassNames.Count).Select(c => fakeSet.Labels.Count(l => l == c)).Where(n => n > 0).DefaultIfEmpty(1).Min();

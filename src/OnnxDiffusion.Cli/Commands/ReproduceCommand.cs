@@ -20,16 +20,16 @@ public static class ReproduceCommand
     public static Command Create()
     {
         var profile = new Option<string>("--profile") { Description = "quick (smoke, 2 replicates) | default (3 replicates, ≤ 10 min on 2 cores) | paper (default + the resnet18 classifier) | full (GPU-sized)", DefaultValueFactory = _ => "default" };
-        var planFile = new Option<string?>("--plan") { Description = "experiment plan JSON (a profile plus overrides); replaces --profile" };
+        var planFile = new Option<string?>("--plan") { Description = "experiment plan JSON (a profile plus overrides); replaces --profile" }.NonEmpty();
         var model = CommonOptions.Model();
-        var data = new Option<string>("--data") { Description = "real dataset (IDX folder, or ImageFolder with train/ and test/)", DefaultValueFactory = _ => "data/fashion-mnist" };
+        var data = new Option<string>("--data") { Description = "real dataset (IDX folder, or ImageFolder with train/ and test/)", DefaultValueFactory = _ => "data/fashion-mnist" }.NonEmpty();
         var features = new Option<string>("--features")
         {
             Description = "feature model for the metrics: a folder (features.json + .onnx), 'resnet18', or 'auto' (the embedded Fashion-MNIST features when they take the data's images, else resnet18)",
             DefaultValueFactory = _ => FeatureExtractors.Auto,
-        };
+        }.NonEmpty("a folder, resnet18 or auto");
         var resize = new Option<bool>("--resize") { Description = "resize real images of another size to the model's (SkiaSharp bilinear) instead of refusing" };
-        var output = new Option<string?>("--out") { Description = "output folder (default runs/<timestamp>); rerun to resume" };
+        var output = new Option<string?>("--out") { Description = "output folder (default runs/<timestamp>); rerun to resume" }.NonEmpty();
         var device = CommonOptions.Device();
         var replicates = new Option<int?>("--replicates") { Description = "independent replicates R: each its own real subset, noise and trainer seed (default: the profile's)" };
         var sampler = new Option<string?>("--sampler") { Description = $"{string.Join(" | ", OnnxDiffusion.Sampling.Samplers.Names)} (default: the profile's: dpm++2m at 10 steps; quick and full: ddim)" };
@@ -37,7 +37,7 @@ public static class ReproduceCommand
         var shard = new Option<string?>("--shard")
         {
             Description = "i/n: make only the synthetic sets shard i of n owns (a cluster array task), then stop; a run without --shard on the same --out classifies and reports (scale-out/slurm/submit.sh does both)",
-        };
+        }.NonEmpty("i/n (e.g. 0/4)");
         // Kept only to say what replaced it: a silently different design would be worse than an error.
         var seeds = new Option<int?>("--seeds") { Hidden = true };
         var cmd = new Command("reproduce", "Run the paper's experiment: strength sweep, classifiers, metrics, report.")

@@ -19,7 +19,7 @@ public static class ScheduleCommand
         {
             Description = "scheduler_config.json (diffusers keys), or a model folder that contains one",
             Required = true,
-        };
+        }.NonEmpty();
         var steps = new Option<int>("--steps") { Description = "number of inference steps N", DefaultValueFactory = _ => 50 };
         var strength = new Option<double>("--strength")
         {

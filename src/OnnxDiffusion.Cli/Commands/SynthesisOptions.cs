@@ -8,7 +8,7 @@ namespace OnnxDiffusion.Cli.Commands;
 internal sealed class SynthesisOptions
 {
     private readonly Option<string> _model = CommonOptions.Model();
-    private readonly Option<string> _data = new("--data") { Description = "real dataset: IDX folder or ImageFolder", DefaultValueFactory = _ => "data/fashion-mnist" };
+    private readonly Option<string> _data = new Option<string>("--data") { Description = "real dataset: IDX folder or ImageFolder", DefaultValueFactory = _ => "data/fashion-mnist" }.NonEmpty();
     private readonly Option<string> _split = new("--split") { Description = "train | test", DefaultValueFactory = _ => "train" };
     private readonly Option<int> _perClass = new("--per-class") { Description = "images per class", DefaultValueFactory = _ => 10 };
     private readonly Option<double> _strength = new("--strength") { Description = "img2img strength S in [0,1] (0 = the real image, 1 = pure noise)", DefaultValueFactory = _ => 0.6 };
@@ -21,8 +21,8 @@ internal sealed class SynthesisOptions
     private readonly Option<string> _device = CommonOptions.Device();
     private readonly Option<int> _threads = CommonOptions.Threads();
     private readonly Option<int> _sessions = CommonOptions.Sessions();
-    private readonly Option<string> _out = new("--out") { Description = "output folder (rerun with the same options to resume)", Required = true };
-    private readonly Option<string?> _shard = new("--shard") { Description = "i/n: make only the ids ≡ i (mod n); join shards with `merge`" };
+    private readonly Option<string> _out = new Option<string>("--out") { Description = "output folder (rerun with the same options to resume)", Required = true }.NonEmpty();
+    private readonly Option<string?> _shard = new Option<string?>("--shard") { Description = "i/n: make only the ids ≡ i (mod n); join shards with `merge`" }.NonEmpty("i/n (e.g. 0/4)");
     private readonly Option<bool> _unlabelled = new("--unlabelled") { Description = "unconditional model: write unlabelled samples (one folder, 'samples') instead of refusing" };
     private readonly Option<string?> _prompt = CommonOptions.Prompt();
     private readonly Option<string?> _classes = new("--classes") { Description = "text-to-image models: comma-separated class names to prompt for (generate)" };

@@ -85,6 +85,12 @@ public sealed record ExperimentPlan
     /// <summary>The built-in profile names.</summary>
     public static readonly IReadOnlyList<string> Profiles = ["quick", "default", "paper", "full"];
 
+    /// <summary>Most reference draws a plan may ask for: each is a k-NN pass, and beyond this the mean no longer moves.</summary>
+    public const int MaxDraws = 1000;
+
+    /// <summary>Most replicates a plan may ask for: each is a full synthesis and training run, so more is a typo, not a plan.</summary>
+    public const int MaxReplicates = 1000;
+
     /// <summary>The built-in profiles.</summary>
     public static ExperimentPlan ForProfile(string name) => name switch
     {
@@ -157,14 +163,15 @@ public sealed record ExperimentPlan
         if (Strengths.Distinct().Count() != Strengths.Count)
             throw new ConfigException($"{source}: strengths lists a value twice");
         if (Steps < 1) throw new ConfigException($"{source}: steps = {Steps}: expected ≥ 1");
-        if (Replicates < 1) throw new ConfigException($"{source}: replicates = {Replicates}: expected ≥ 1");
+        if (Replicates < 1 || Replicates > MaxReplicates) throw new ConfigException($"{source}: replicates = {Replicates}: expected 1 … {MaxReplicates}");
         if (Classifiers is null || Classifiers.Count == 0) throw new ConfigException($"{source}: classifiers must name at least one kind");
         if (TestLimit is < 1) throw new ConfigException($"{source}: test_limit = {TestLimit}: expected ≥ 1 or null");
         if (Batch < 1) throw new ConfigException($"{source}: batch = {Batch}: expected ≥ 1");
+        // Its upper bound needs the data's class count: ExperimentRunner checks it once the data is read, before synthesis.
         if (K < 1) throw new ConfigException($"{source}: k = {K}: expected ≥ 1");
-        if (Draws < 1) throw new ConfigException($"{source}: draws = {Draws}: expected ≥ 1");
+        if (Draws < 1 || Draws > MaxDraws) throw new ConfigException($"{source}: draws = {Draws}: expected 1 … {MaxDraws} (each draw is a k-NN pass over its own real subsample)");
         if (!(Eta >= 0 && Eta <= 1)) throw new ConfigException($"{source}: eta = {Eta}: expected a number in [0, 1]");
-        if (Guidance is { } g && !(double.IsFinite(g) && g >= 0)) throw new ConfigException($"{source}: guidance = {g}: expected a finite number ≥ 0 or null");
+        if (Guidance is { } g && !GuidanceScale.IsValid(g)) throw new ConfigException($"{source}: guidance = {g}: expected {GuidanceScale.Expected}, or null");
         if (Sampler is null || !OnnxDiffusion.Sampling.Samplers.Names.Contains(Sampler.Trim().ToLowerInvariant()))
             throw new ConfigException($"{source}: sampler = '{Sampler}': expected one of {string.Join(", ", OnnxDiffusion.Sampling.Samplers.Names)}");
         if (Cnn is null) throw new ConfigException($"{source}: cnn must be an object of cnn classifier options");

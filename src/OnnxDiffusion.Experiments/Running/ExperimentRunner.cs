@@ -188,6 +188,11 @@ public sealed class ExperimentRunner(ExperimentPlan plan, RunnerSettings setting
                     $"reproduce: {settings.ModelDirectory} has no vae_encoder/model.onnx: the experiment reconstructs real images, which needs encoding them into latents (generate works)");
             var real = RealDataStage.Run(new RealDataInput(settings.DataDirectory, pipeline.Manifest, pipeline.Model.Path, settings.Resize,
                 plan.PerClass, Replicate.All(plan.Seed, plan.Replicates), plan.Seed, plan.TestLimit), context);
+            // The last plan value that needs the data: refused here, before synthesis and classification spend their time,
+            // not by the metrics stage after them. Each synthetic set holds per_class per class, the reference the test split.
+            long smallest = Math.Min((long)plan.PerClass * real.Train.ClassNames.Count, real.Test.Count);
+            if (plan.Metrics && plan.K >= smallest)
+                throw new ConfigException($"plan: k = {plan.K}: expected k < {smallest} (the smallest set the metrics compare: per_class × {real.Train.ClassNames.Count} classes, or the {real.Test.Count} test images)");
             return (context, pipeline, real);
         }
         catch

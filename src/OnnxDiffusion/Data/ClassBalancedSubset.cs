@@ -16,7 +16,8 @@ public static class ClassBalancedSubset
     {
         if (perClass < 1)
             throw new DataFormatException($"--per-class {perClass}: expected an integer ≥ 1");
-        var result = new List<int>(perClass * images.ClassNames.Count);
+        // Capped by the data: a --per-class near int.MaxValue must reach the "fewer than" check below, not overflow here.
+        var result = new List<int>((int)Math.Min((long)perClass * images.ClassNames.Count, images.Count));
         for (int c = 0; c < images.ClassNames.Count; c++)
         {
             var members = Enumerable.Range(0, images.Count).Where(i => images.Labels[i] == c).ToArray();

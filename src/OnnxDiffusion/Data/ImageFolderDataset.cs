@@ -112,12 +112,31 @@ public static class ImageFolderDataset
         }
     }
 
+    // SKBitmap.Decode accepts an incomplete image (a truncated file decodes its first rows and leaves the rest zero), which
+    // would be used as data: this decodes the same way (premultiplied, no colour space) but only a complete image passes.
+    private static SKBitmap DecodeWhole(string file)
+    {
+        using var codec = SKCodec.Create(file, out var status)
+                          ?? throw new DataFormatException($"{file}: not a decodable PNG/JPEG image ({status})");
+        var info = codec.Info;
+        if (info.AlphaType == SKAlphaType.Unpremul)
+            info.AlphaType = SKAlphaType.Premul;
+        info.ColorSpace = null;
+        var bitmap = new SKBitmap(info);
+        var result = codec.GetPixels(info, bitmap.GetPixels());
+        if (result != SKCodecResult.Success)
+        {
+            bitmap.Dispose();
+            throw new DataFormatException($"{file}: image data is truncated or corrupt ({result})");
+        }
+        return bitmap;
+    }
+
     /// <summary>Decodes one image to planar bytes [C, H, W].</summary>
     /// <exception cref="DataFormatException">The file cannot be decoded.</exception>
     public static (byte[] Pixels, int Width, int Height) Decode(string file, int channels)
     {
-        using var bitmap = SKBitmap.Decode(file)
-                           ?? throw new DataFormatException($"{file}: not a decodable PNG/JPEG image (corrupt or unsupported)");
+        using var bitmap = DecodeWhole(file);
         int w = bitmap.Width, h = bitmap.Height;
         var planar = new byte[channels * w * h];
         var span = bitmap.GetPixelSpan();

@@ -26,6 +26,9 @@ internal sealed class GuidanceBatch : IDisposable
         _kernels = kernels;
     }
 
+    /// <summary>The guidance scale w.</summary>
+    public double Scale => _scale;
+
     /// <summary>Whether each call runs its batch twice (conditional, then null).</summary>
     public bool On => _kernels is not null;
 

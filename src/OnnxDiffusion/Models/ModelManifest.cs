@@ -148,6 +148,17 @@ public sealed record ModelManifest
         if (ImageSize < 1) throw Bad(source, "image_size", ImageSize, "an integer ≥ 1");
         if (Channels < 1) throw Bad(source, "channels", Channels, "an integer ≥ 1");
         if (NumClasses < 0) throw Bad(source, "num_classes", NumClasses, "an integer ≥ 0");
+        // System.Text.Json writes an explicit null over a default, so every reference-typed key is checked for it here.
+        if (ClassNames is null || ClassNames.Any(string.IsNullOrWhiteSpace))
+            throw new ConfigException($"{source}: key 'class_names': expected an array of non-empty names");
+        if (ClassNames.Distinct(StringComparer.Ordinal).Count() != ClassNames.Count)
+            throw new ConfigException($"{source}: key 'class_names' lists '{ClassNames.GroupBy(n => n, StringComparer.Ordinal).First(g => g.Count() > 1).Key}' twice: each class needs its own name (its images' folder)");
+        if (string.IsNullOrEmpty(Onnx))
+            throw new ConfigException($"{source}: key 'onnx': expected the U-Net's file name");
+        if (Inputs is null)
+            throw new ConfigException($"{source}: key 'inputs': expected an object naming 'sample' and 'timestep'");
+        if (!GuidanceScale.IsValid(DefaultGuidanceScale))
+            throw new ConfigException($"{source}: key 'default_guidance_scale' = {DefaultGuidanceScale}: expected {GuidanceScale.Expected}");
         if (NumClasses > 0 && ClassNamesGiven && ClassNames.Count != NumClasses)
             throw new ConfigException($"{source}: key 'class_names' has {ClassNames.Count} names: expected num_classes = {NumClasses}");
         if (NullClass is int nc && nc < NumClasses)

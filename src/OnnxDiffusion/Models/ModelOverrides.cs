@@ -105,7 +105,7 @@ public sealed record ModelOverrides
         if (o.NumClasses is < 1) throw keys.Wrong("num_classes", "an integer ≥ 1");
         if (o.NullClass is < 0) throw keys.Wrong("null_class", "an integer ≥ 0");
         if (o.DefaultSteps is < 1) throw keys.Wrong("default_steps", "an integer ≥ 1");
-        if (o.DefaultGuidanceScale is { } g && !(double.IsFinite(g) && g >= 0)) throw keys.Wrong("default_guidance_scale", "a finite number ≥ 0");
+        if (o.DefaultGuidanceScale is { } g && !GuidanceScale.IsValid(g)) throw keys.Wrong("default_guidance_scale", GuidanceScale.Expected);
         if (o.ClassNames is { } cn && o.NumClasses is int nc && cn.Count != nc)
             throw new ConfigException($"{path}: key 'num_classes' = {nc} but 'class_names' lists {cn.Count} names");
         return o;

@@ -170,7 +170,13 @@ public sealed class OnnxDenoiser : IDenoiser, IDisposable
             throw new OnnxDiffusionException(
                 $"{OnnxPath}: output '{Manifest.Output}' is {result[bad]} at sample {bad / s}, element {bad % s} (timestep {timesteps.Span[bad / s % b]}): the model produced a non-finite value");
         _guidance.Combine(b, s);
-        _output.Values.Span[..(b * s)].CopyTo(output.Span);
+        var combined = _output.Values.Span[..(b * s)];
+        // The model's outputs were finite, so an infinity now is the scale's doing: say so, rather than blame the model
+        // when the next step feeds it the overflowed sample.
+        if (_guidance.On && IndexOfNonFinite(combined) is var over and >= 0)
+            throw new ConfigException(
+                $"guidance scale {_guidance.Scale}: u + w·(c − u) overflows float32 at sample {over / s}, element {over % s} (timestep {timesteps.Span[over / s]}) though the model's outputs were finite; use a smaller scale");
+        combined.CopyTo(output.Span);
     }
 
     private static int IndexOfNonFinite(ReadOnlySpan<float> values)

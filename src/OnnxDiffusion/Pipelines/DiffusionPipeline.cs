@@ -173,8 +173,10 @@ public sealed class DiffusionPipeline : IDisposable
         var timesteps = sampler.Timesteps(schedule, filled.Steps!.Value);
         if (filled.Eta is < 0 or > 1 || double.IsNaN(filled.Eta))
             throw new ConfigException($"--eta {filled.Eta}: expected a number in [0, 1]");
-        if (!(double.IsFinite(filled.Guidance!.Value) && filled.Guidance.Value >= 0))
-            throw new ConfigException($"--guidance {filled.Guidance.Value}: expected a finite number ≥ 0");
+        if (!GuidanceScale.IsValid(filled.Guidance!.Value))
+            throw new ConfigException(settings.Guidance is null
+                ? $"{settings.ModelDirectory}: model key 'default_guidance_scale' = {filled.Guidance.Value}: expected {GuidanceScale.Expected}"
+                : $"--guidance {filled.Guidance.Value}: expected {GuidanceScale.Expected}");
         if (filled.Prompt is { } prompt && manifest.Text is null)
             throw new ConfigException($"--prompt '{prompt}': {settings.ModelDirectory} is not a text-to-image model (it takes {(manifest.IsConditional ? "class labels" : "no condition")})");
         if (filled.Prompt is { } template && !template.Contains("{class}", StringComparison.Ordinal))

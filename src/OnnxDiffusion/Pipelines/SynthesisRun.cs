@@ -59,10 +59,8 @@ public static class SynthesisRun
         LabeledImages? sources, string outDir, ShardSpec shard, Action<int, int>? progress = null, CancellationToken ct = default)
     {
         var writer = SyntheticDatasetWriter.Open(outDir, recipe);
-        var mine = items.Where(i => shard.Owns(i.Id)).ToList();
-        var todo = mine.Where(i => !writer.IsComplete(i.Id)).ToList();
-        int skipped = mine.Count - todo.Count;
-        progress?.Invoke(0, todo.Count);
+        var (todo, skipped) = ToDo(items, shard, writer);
+        progress?.Invoke(0, todo.Length);
         var template = new ManifestRecord
         {
             Strength = recipe.Strength, StartTimestep = recipe.StartTimestep, Seed = recipe.Seed, Sampler = recipe.Sampler,
@@ -78,12 +76,32 @@ public static class SynthesisRun
             done =>
             {
                 writer.Flush();
-                progress?.Invoke(done, todo.Count);
+                progress?.Invoke(done, todo.Length);
             }, ct);
         writer.Flush();
         double seconds = sw.Elapsed.TotalSeconds;
         if (writer.Count == recipe.Total || shard.IsAll)
             writer.WriteGrid(Math.Min(10, recipe.PerClass));
-        return new SynthesisSummary(todo.Count, skipped, seconds, p.Denoiser.ImageEvaluations - evalsBefore);
+        return new SynthesisSummary(todo.Length, skipped, seconds, p.Denoiser.ImageEvaluations - evalsBefore);
+    }
+
+    // The items left to make, in an array of exactly their size: growing lists would hold up to three times the plan while
+    // they copy, and ResourceLimits.BytesPerPlannedImage is measured against this.
+    private static (SynthesisItem[] ToDo, int Skipped) ToDo(IReadOnlyList<SynthesisItem> items, ShardSpec shard, SyntheticDatasetWriter writer)
+    {
+        int mine = 0, left = 0;
+        foreach (var i in items)
+            if (shard.Owns(i.Id))
+            {
+                mine++;
+                if (!writer.IsComplete(i.Id))
+                    left++;
+            }
+        var todo = new SynthesisItem[left];
+        int k = 0;
+        foreach (var i in items)
+            if (shard.Owns(i.Id) && !writer.IsComplete(i.Id))
+                todo[k++] = i;
+        return (todo, mine - left);
     }
 }

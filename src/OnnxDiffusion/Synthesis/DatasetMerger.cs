@@ -8,11 +8,15 @@ namespace OnnxDiffusion.Synthesis;
 /// Joins the outputs of <c>--shard i/n</c> runs into one dataset. Checks that every shard has the same recipe,
 /// that shards 0 … n−1 are all present exactly once, that each is complete (every id it owns, with a PNG of the
 /// recorded hash) and that no id appears twice; then copies the images and writes the union manifest and the
-/// recipe without the shard field — the same bytes a single-machine run writes.
+/// recipe without the shard field — the same bytes a single-machine run writes. The manifest is renamed into place
+/// last, so a merge stopped part way is recognised (a recipe, no manifest) and finished by the same command.
 /// </summary>
 public static class DatasetMerger
 {
-    /// <summary>Merges <paramref name="shardDirs"/> into <paramref name="outDir"/> (which must be new or empty).</summary>
+    /// <summary>
+    /// Merges <paramref name="shardDirs"/> into <paramref name="outDir"/>, which must be new, empty, or an earlier merge of
+    /// the same shards (its recipe is checked; an interrupted one is finished).
+    /// </summary>
     /// <exception cref="ConfigException">Mismatched, missing, duplicate or incomplete shards (named).</exception>
     public static int Merge(string outDir, IReadOnlyList<string> shardDirs)
     {
@@ -56,9 +60,12 @@ public static class DatasetMerger
             ascending[index] = inOrder;
         }
 
-        if (Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any())
-            throw new ConfigException($"{outDir}: merge output folder must be new or empty");
         var recipe = first.Config with { Shard = null };
+        // A merge stopped part way (a full disk, a kill) left its recipe and some images but never its manifest, which
+        // is written last: rerunning the same merge finishes it, as a rerun of generate does; anything else is refused.
+        bool resumable = File.Exists(Path.Combine(outDir, SyntheticDatasetWriter.ConfigName));
+        if (!resumable && Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any())
+            throw new ConfigException($"{outDir}: merge output folder must be new, empty, or an interrupted merge of the same shards");
         SyntheticDatasetWriter.Open(outDir, recipe); // creates the folder, its class folders and dataset.json
         string manifest = Path.Combine(outDir, SyntheticDatasetWriter.ManifestName);
         string partial = manifest + AtomicFile.TempSuffix;
@@ -82,10 +89,11 @@ public static class DatasetMerger
             }
             File.Move(partial, manifest, overwrite: true);
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or OutputException)
         {
+            // A full disk part way: no manifest debris; the images copied so far are whole and the rerun finishes the merge.
             File.Delete(partial);
-            throw AtomicFile.Failure(manifest, ex);
+            throw ex as OutputException ?? AtomicFile.Failure(manifest, ex);
         }
         SyntheticDatasetWriter.Open(outDir, recipe).WriteGrid(Math.Min(10, recipe.PerClass));
         return merged;

@@ -72,6 +72,8 @@ public sealed record SyntheticSet(LabeledImages Images, IReadOnlyList<ManifestRe
             var r = records[i];
             if (r.Label < 0 || r.Label >= config.ClassNames.Count)
                 throw new DataFormatException($"{manifest}: id {r.Id} has label {r.Label}, expected 0 … {config.ClassNames.Count - 1}");
+            if (!r.FileIsInside)
+                throw new DataFormatException($"{manifest}: id {r.Id}: file {r.FileText} is not inside the set's folder");
             string file = Path.Combine(root, r.File);
             var (px, w, h) = ImageFolderDataset.Decode(file, config.Channels);
             size2d.Check(file, w, h);

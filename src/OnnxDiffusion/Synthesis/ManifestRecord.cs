@@ -11,6 +11,20 @@ public sealed record ManifestRecord
     /// <summary>File path relative to the dataset root.</summary>
     [JsonPropertyName("file")] public string File { get; init; } = "";
 
+    /// <summary>
+    /// Whether <see cref="File"/> is a relative path that stays inside the dataset folder. The readers hash, decode or copy
+    /// the file it names (merge into --out), so a hand-edited <c>"../outside.png"</c> or <c>null</c> is refused
+    /// (<see cref="SyntheticSetStatus"/>, <see cref="SyntheticSet.Load"/>) or redone (the writer's resume) before that.
+    /// </summary>
+    [JsonIgnore] public bool FileIsInside =>
+        !string.IsNullOrEmpty(File) && !Path.IsPathRooted(File) &&
+        Path.GetFullPath(Path.Combine(InsideProbe, File)).StartsWith(InsideProbe + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    // The file as a message quotes it: a JSON null reads as null, not as an empty name.
+    internal string FileText => File is null ? "null" : $"'{File}'";
+
+    private static readonly string InsideProbe = Path.GetFullPath(Path.Combine(Path.GetTempPath(), "onnxdiffusion-set"));
+
     /// <summary>Class name.</summary>
     [JsonPropertyName("class")] public string Class { get; init; } = "";
 

@@ -56,10 +56,14 @@ public sealed class SyntheticDatasetWriter
     public static SyntheticDatasetWriter Open(string root, SyntheticRunConfig config)
     {
         string configPath = Path.Combine(root, ConfigName);
+        bool replace = false;
         if (File.Exists(configPath))
         {
             var existing = SyntheticRunConfig.Load(configPath);
-            if (config.FirstDifference(existing) is var (key, mine, theirs))
+            // A run refused or killed before its first batch leaves only its recipe: that is no dataset to protect, and
+            // keeping it would refuse the corrected rerun as "made with" the very value that was wrong.
+            replace = !HoldsRecords(root);
+            if (!replace && config.FirstDifference(existing) is var (key, mine, theirs))
                 throw new ConfigException($"{configPath}: this folder was made with {key} = {theirs}, this run has {key} = {mine}; use another --out or delete the folder");
         }
         else if (Directory.Exists(root) && Directory.EnumerateFileSystemEntries(root).Any())
@@ -70,10 +74,17 @@ public sealed class SyntheticDatasetWriter
         foreach (var debris in Directory.GetFiles(root, "*" + AtomicFile.TempSuffix, SearchOption.AllDirectories))
             File.Delete(debris);
         var writer = new SyntheticDatasetWriter(root, config);
-        if (!File.Exists(configPath))
+        if (replace || !File.Exists(configPath))
             AtomicFile.WriteAllText(configPath, config.ToJson() + "\n");
         writer.Recover();
         return writer;
+    }
+
+    // Whether the folder's manifest holds at least one whole line, i.e. some image was finished under its recipe.
+    private static bool HoldsRecords(string root)
+    {
+        string manifest = Path.Combine(root, ManifestName);
+        return File.Exists(manifest) && File.ReadLines(manifest).Any(l => l.Length > 0);
     }
 
     // Reads the manifest back, streaming. The usual case leaves it as it is; a torn last line (a kill mid-append), a record
@@ -109,7 +120,7 @@ public sealed class SyntheticDatasetWriter
             {
                 // redo that id
             }
-            bool ok = r is not null && whole && r.Id >= 0 && r.Id < _done.Length && !_done[(int)r.Id]
+            bool ok = r is not null && whole && r.FileIsInside && r.Id >= 0 && r.Id < _done.Length && !_done[(int)r.Id]
                       && File.Exists(Path.Combine(Root, r.File)) && Data.Sha256.OfFile(Path.Combine(Root, r.File)) == r.PngSha256;
             if (!ok)
             {

@@ -110,14 +110,23 @@ public sealed record SyntheticRunConfig
     /// <exception cref="ConfigException">Unreadable or invalid.</exception>
     public static SyntheticRunConfig Load(string path)
     {
+        SyntheticRunConfig config;
         try
         {
-            return JsonSerializer.Deserialize<SyntheticRunConfig>(File.ReadAllText(path)) ?? throw new ConfigException($"{path}: empty");
+            config = JsonSerializer.Deserialize<SyntheticRunConfig>(File.ReadAllText(path)) ?? throw new ConfigException($"{path}: empty");
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or JsonException)
         {
             throw new ConfigException($"{path}: cannot read dataset config ({ex.Message})", ex);
         }
+        // The class names are the image folders and the labels' meaning: a null or a name given twice would merge two classes.
+        if (config.ClassNames is null || config.ClassNames.Any(string.IsNullOrWhiteSpace))
+            throw new ConfigException($"{path}: key 'class_names': expected an array of non-empty names");
+        if (config.ClassNames.Distinct(StringComparer.Ordinal).Count() != config.ClassNames.Count)
+            throw new ConfigException($"{path}: key 'class_names' lists '{config.ClassNames.GroupBy(n => n, StringComparer.Ordinal).First(g => g.Count() > 1).Key}' twice");
+        if (config.Total < 0 || config.PerClass < 0)
+            throw new ConfigException($"{path}: keys 'total' = {config.Total} and 'per_class' = {config.PerClass}: expected counts ≥ 0");
+        return config;
     }
 
     /// <summary>The first key whose value differs from <paramref name="other"/>, with both values; null when equal.</summary>

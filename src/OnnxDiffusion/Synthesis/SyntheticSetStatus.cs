@@ -35,7 +35,6 @@ public sealed record SyntheticSetStatus(string Directory, SyntheticRunConfig Con
         string manifest = Path.Combine(directory, SyntheticDatasetWriter.ManifestName);
         int have = 0;
         string? problem = null;
-        string root = Path.GetFullPath(directory) + Path.DirectorySeparatorChar;
         if (File.Exists(manifest))
         {
             var seen = new BitArray(Math.Max(0, recipe.Total));
@@ -45,8 +44,8 @@ public sealed record SyntheticSetStatus(string Directory, SyntheticRunConfig Con
                     problem = $"id {r.Id} does not belong to {(shard.IsAll ? $"a set of {recipe.Total} images" : $"shard {shard}")}";
                 else if (seen[(int)r.Id])
                     problem = $"id {r.Id} appears twice in its manifest";
-                else if (string.IsNullOrEmpty(r.File) || !Path.GetFullPath(Path.Combine(root, r.File)).StartsWith(root, StringComparison.Ordinal))
-                    problem = $"id {r.Id}: file '{r.File}' is not inside the set's folder";
+                else if (!r.FileIsInside)
+                    problem = $"id {r.Id}: file {r.FileText} is not inside the set's folder";
                 else if (!File.Exists(Path.Combine(directory, r.File)) || Data.Sha256.OfFile(Path.Combine(directory, r.File)) != r.PngSha256)
                     problem = $"{r.File} is missing or does not match its manifest hash";
                 if (problem is not null)

@@ -6,7 +6,7 @@ namespace OnnxDiffusion.Cli.Tests.BadInput;
 /// Every kind of bad input the CLI should turn into one line: options, output folders, model folders, scheduler
 /// configs, data, plans, shards and merges, metrics. Cases that worked before this suite are here too, so they stay working.
 /// </summary>
-internal static class BadInputCases
+internal static partial class BadInputCases
 {
     internal static string[] Cmd(string command, CaseFolder f, params (string Option, string? Value)[] overrides)
     {
@@ -205,5 +205,8 @@ internal static class BadInputCases
         yield return new("metrics-draws-negative", "--draws -1", f => ["metrics", "--fake", f.Data, "--draws", "-1"]);
         yield return new("metrics-features-missing", "/nonexistent-features", f => ["metrics", "--fake", f.Data, "--features", "/nonexistent-features"]);
         yield return new("metrics-incomplete-set", "synthetic set is not whole: a/000000.png is missing", f => ["metrics", "--fake", SyntheticSet(f, "partial", 2)]);
+
+        foreach (var c in EmptyValueCases().Concat(RangeCases()).Concat(JsonValueCases()).Concat(IntegrityCases()))
+            yield return c;
     }
 }
