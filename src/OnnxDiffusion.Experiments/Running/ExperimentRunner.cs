@@ -94,7 +94,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, RunnerSettings setting
         if (chosen is not null)
             notes.Add(chosen);
         var metricsStage = extractor is null ? null : new MetricsStage(extractor,
-            new MetricsSettings(real.Test, real.TestId, real.Train, plan.K, plan.Draws, plan.PerClass, plan.Seed));
+            new MetricsSettings(real.Test, real.TestId, real.Train, plan.K, plan.Draws, plan.PerClass, plan.Seed, plan.CopyCheck));
         var synthesis = new SynthesisStage(pipeline);
         int parallelism = settings.ClassifierJobs > 0 ? settings.ClassifierJobs : Environment.ProcessorCount;
 

@@ -25,7 +25,9 @@ public sealed record MetricsJob(int Replicate, string Set, double? Strength, int
 /// <param name="Draws">Equal-size draws of the reference per P/R/D/C value.</param>
 /// <param name="PerClass">Images per class of every set (and so of every draw).</param>
 /// <param name="DrawSeed">Seed of the draws (shared by every set, so sets are compared with the same draws).</param>
-public sealed record MetricsSettings(LabeledImages Test, string TestId, LabeledImages Train, int K, int Draws, int PerClass, ulong DrawSeed);
+/// <param name="CopyCheck">Whether to run the copy check against the whole training split (plan key <c>copy_check</c>).</param>
+public sealed record MetricsSettings(LabeledImages Test, string TestId, LabeledImages Train, int K, int Draws, int PerClass, ulong DrawSeed,
+    bool CopyCheck = true);
 
 /// <summary>
 /// Stage 4: distribution metrics of every set, the replicate's real subset included (the real-vs-real ceiling), against
@@ -60,15 +62,17 @@ public sealed class MetricsStage(IFeatureExtractor extractor, MetricsSettings se
             {
                 version = MetricsVersion, job.Id, settings.TestId, features = extractor.Fingerprint, settings.K, settings.Draws, settings.PerClass, settings.DrawSeed,
                 sources = job.SourceIndex is null ? null : StageCache.Hash(job.SourceIndex),
-                train = _trainId ??= TrainFeatures.Id(settings.Train),
-                self = job.TrainIndex is null ? null : StageCache.Hash(job.TrainIndex),
+                train = settings.CopyCheck ? _trainId ??= TrainFeatures.Id(settings.Train) : null,
+                self = job.TrainIndex is null || !settings.CopyCheck ? null : StageCache.Hash(job.TrainIndex),
             };
             var value = context.Cache.GetOrCompute(Name, key, () =>
             {
                 _reference ??= new RealReference(extractor, settings.Test, settings.K);
                 _draws ??= ReferenceDraws.Create(_reference, settings.PerClass, settings.Draws, settings.DrawSeed);
-                _memorisation ??= new MemorisationReference(TrainFeatures.Load(context.Cache.Root, extractor, settings.Train, _trainId));
-                return SyntheticSetMetrics.Compute(extractor, _reference, job.Images, job.SourceIndex, settings.Train, _draws, _memorisation, job.TrainIndex);
+                if (settings.CopyCheck)
+                    _memorisation ??= new MemorisationReference(TrainFeatures.Load(context.Cache.Root, extractor, settings.Train, _trainId!));
+                return SyntheticSetMetrics.Compute(extractor, _reference, job.Images, job.SourceIndex, settings.Train, _draws, _memorisation,
+                    settings.CopyCheck ? job.TrainIndex : null);
             });
             compute += value.Seconds;
             rows.Add(new SetMetricsRow

@@ -55,4 +55,18 @@ public class MetricsStageTests
         new MetricsStage(second, settings).Run([copies], StageFixtures.Context(outDir));
         Assert.Equal(3, second.Calls); // the training split's features came from the cache folder
     }
+
+    [Fact]
+    public void Without_the_copy_check_the_training_split_is_never_embedded()
+    {
+        var real = StageFixtures.Real(StageFixtures.TinySplits(train: 12, test: 12), perClass: 6, replicates: 1);
+        var subset = real.Subsets[0];
+        var settings = new MetricsSettings(real.Test, real.TestId, real.Train, K: 3, Draws: 2, PerClass: 6, DrawSeed: 1, CopyCheck: false);
+        var copies = new MetricsJob(0, MetricSets.Synthetic, 0, null, subset.Id + "-copy", subset.Images, subset.Indices);
+        var features = new PixelFeatures(16);
+        var rows = new MetricsStage(features, settings).Run([copies], StageFixtures.Context(StageFixtures.NewDir("metrics-nocopy")));
+        Assert.Null(rows[0].Metrics.CopyShare);
+        Assert.Equal(3, features.Calls); // test set, the set, its sources: no training split
+        Assert.InRange(rows[0].Metrics.Coverage, 0, 1);
+    }
 }
