@@ -53,6 +53,12 @@ public sealed class FeatureExtractor : IFeatureExtractor
         {
             throw new ConfigException($"{manifestPath}: cannot read feature model manifest ({ex.Message})", ex);
         }
+        // A JSON null passes the deserializer for a non-nullable string or list: name the key rather than fail later.
+        foreach (var (key, value) in new[] { ("onnx", Manifest.Onnx), ("input", Manifest.Input), ("features_output", Manifest.FeaturesOutput) })
+            if (string.IsNullOrEmpty(value))
+                throw new ConfigException($"{manifestPath}: key '{key}' must be a non-empty string");
+        if (Manifest.ClassNames is null || Manifest.ClassNames.Any(string.IsNullOrEmpty))
+            throw new ConfigException($"{manifestPath}: key 'class_names' must be a list of non-empty strings");
         string onnx = Path.Combine(directory, Manifest.Onnx);
         try
         {

@@ -12,8 +12,25 @@ internal static class BadOptionCases
     private static BadInputCase Repro(string name, string expected, params (string, string?)[] o) =>
         new(name, expected, f => BadInputCases.Cmd("reproduce", f, o));
 
+    /// <summary><c>metrics --features</c> on a copy of the embedded feature model whose features.json sets <paramref name="key"/> to null.</summary>
+    private static BadInputCase NullFeatureKey(string key) =>
+        new($"features-json-null-{key}", $"key '{key}'", f => ["metrics", "--fake", f.Data, "--features", Path.Combine(f.Root, "features")], f =>
+        {
+            string dir = Path.Combine(f.Root, "features");
+            Directory.CreateDirectory(dir);
+            foreach (var file in Directory.GetFiles(Path.Combine(TestData.Root, "models", "fashion-mnist-features")))
+                File.Copy(file, Path.Combine(dir, Path.GetFileName(file)));
+            var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "features.json")))!.AsObject();
+            json[key] = null;
+            File.WriteAllText(Path.Combine(dir, "features.json"), json.ToJsonString());
+        });
+
     public static IEnumerable<BadInputCase> All()
     {
+        yield return NullFeatureKey("onnx");
+        yield return NullFeatureKey("input");
+        yield return NullFeatureKey("features_output");
+        yield return NullFeatureKey("class_names");
         yield return Rec("reconstruct-sampler", "sampler 'euler'", ("--sampler", "euler"));
         yield return Rec("reconstruct-eta", "--eta 2", ("--eta", "2"));
         yield return Rec("reconstruct-guidance", "--guidance -1", ("--guidance", "-1"));
