@@ -80,13 +80,7 @@ public class DpmSolverMultistepSamplerTests(ITestOutputHelper output) : SamplerC
         GoldenLoopTests.DummyLoop(json, c => Samplers.Create("dpm++2m", c), pick, start);
 
     /// <summary>The golden config with some keys replaced.</summary>
-    private static string With(string extra)
-    {
-        var golden = JsonNode.Parse(Golden)!.AsObject();
-        foreach (var (key, value) in JsonNode.Parse("{" + extra + "}")!.AsObject())
-            golden[key] = value?.DeepClone();
-        return golden.ToJsonString();
-    }
+    private static string With(string extra) => GoldenLoopTests.WithKeys(Golden, extra);
 
     [Theory]
     [InlineData("", 0.3301)]

@@ -65,6 +65,15 @@ public class GoldenLoopTests
         return x;
     }
 
+    /// <summary><paramref name="json"/> with the keys of <paramref name="extra"/> (a JSON object's members without braces) replaced.</summary>
+    internal static string WithKeys(string json, string extra)
+    {
+        var config = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+        foreach (var (key, value) in System.Text.Json.Nodes.JsonNode.Parse("{" + extra + "}")!.AsObject())
+            config[key] = value?.DeepClone();
+        return config.ToJsonString();
+    }
+
     /// <summary>diffusers' noised start for σ-schedule samplers: α x0 + s ε at the run's first σ, ε the reversed dummy sample.</summary>
     internal static float[] NoisedDummySample(SamplingSchedule run)
     {

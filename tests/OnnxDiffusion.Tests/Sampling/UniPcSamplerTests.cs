@@ -161,13 +161,7 @@ public class UniPcSamplerTests(ITestOutputHelper output) : SamplerContractTests<
         GoldenLoopTests.DummyLoop(json, c => Samplers.Create("unipc", c), pick, start);
 
     /// <summary>The golden config with some keys replaced.</summary>
-    private static string With(string extra)
-    {
-        var golden = JsonNode.Parse(Golden)!.AsObject();
-        foreach (var (key, value) in JsonNode.Parse("{" + extra + "}")!.AsObject())
-            golden[key] = value?.DeepClone();
-        return golden.ToJsonString();
-    }
+    private static string With(string extra) => GoldenLoopTests.WithKeys(Golden, extra);
 
     [Theory]
     [InlineData("", 0.2464)]
