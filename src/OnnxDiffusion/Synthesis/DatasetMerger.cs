@@ -48,16 +48,10 @@ public static class DatasetMerger
         var ascending = new Dictionary<int, bool>();
         foreach (var (index, dir) in shards)
         {
-            if (SyntheticSetStatus.Read(dir) is { IsComplete: false } status)
+            var status = SyntheticSetStatus.Read(dir)!; // its dataset.json was read above
+            if (!status.IsComplete)
                 throw new ConfigException($"{dir}: shard {status.Shard} is not whole: {status.Problem}; rerun it to resume");
-            long last = -1;
-            bool inOrder = true;
-            foreach (var r in ManifestReader.Read(Path.Combine(dir, SyntheticDatasetWriter.ManifestName)))
-            {
-                inOrder &= r.Id > last;
-                last = r.Id;
-            }
-            ascending[index] = inOrder;
+            ascending[index] = status.InIdOrder;
         }
 
         var recipe = first.Config with { Shard = null };

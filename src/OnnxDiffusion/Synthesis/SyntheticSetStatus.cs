@@ -14,7 +14,9 @@ namespace OnnxDiffusion.Synthesis;
 /// <param name="Owned">How many images the shard owns.</param>
 /// <param name="Have">Valid manifest records found (up to the first problem).</param>
 /// <param name="Problem">What is wrong, as the end of a one-line message; null when the set is complete.</param>
-public sealed record SyntheticSetStatus(string Directory, SyntheticRunConfig Config, ShardSpec Shard, int Owned, int Have, string? Problem)
+/// <param name="InIdOrder">Whether the manifest's records are in ascending id order (as one writer leaves them).</param>
+public sealed record SyntheticSetStatus(string Directory, SyntheticRunConfig Config, ShardSpec Shard, int Owned, int Have, string? Problem,
+    bool InIdOrder)
 {
     /// <summary>Whether the set is whole.</summary>
     public bool IsComplete => Problem is null;
@@ -34,6 +36,8 @@ public sealed record SyntheticSetStatus(string Directory, SyntheticRunConfig Con
         int owned = shard.OwnedOf(recipe.Total);
         string manifest = Path.Combine(directory, SyntheticDatasetWriter.ManifestName);
         int have = 0;
+        long last = -1;
+        bool inOrder = true;
         string? problem = null;
         if (File.Exists(manifest))
         {
@@ -52,10 +56,12 @@ public sealed record SyntheticSetStatus(string Directory, SyntheticRunConfig Con
                     break;
                 seen[(int)r.Id] = true;
                 have++;
+                inOrder &= r.Id > last;
+                last = r.Id;
             }
         }
         if (problem is null && have != owned)
             problem = $"{have} of {owned} images made";
-        return new SyntheticSetStatus(directory, recipe, shard, owned, have, problem);
+        return new SyntheticSetStatus(directory, recipe, shard, owned, have, problem, inOrder);
     }
 }
